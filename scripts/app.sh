@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up, build the data layer from the mirror if it is missing, and run the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/zonage data build --if-missing
+exec .venv/bin/streamlit run app.py "$@"

@@ -1,0 +1,5 @@
+import sys
+
+from zonage.cli import main
+
+sys.exit(main())
