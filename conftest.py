@@ -1,0 +1,61 @@
+"""Test-wide fixtures: the network is blocked (only loopback is allowed), the real mirror is
+located, and the commune layer is built once per session from it."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address) -> None:  # type: ignore[no-untyped-def]
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (
+        host.startswith("127.") or host in ("localhost", "::1") or self.family == socket.AF_UNIX
+    ):
+        return _real_connect(self, address)
+    raise OSError(f"network blocked in tests: connection to {address!r} refused")
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach outside services; they replay recorded responses instead."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    """The real data mirror; the suite needs it (CI has it at ../shared/data/raw)."""
+    path = settings.MIRROR_DIR
+    if not path.is_dir():
+        pytest.fail(f"data mirror not found at {path}: set ZONAGE_MIRROR to the raw data folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The commune layer built from the real mirror, once per test session.
+
+    ``ZONAGE_TEST_REUSE_BUILD=1`` reuses ``data/build`` when it is there (local iteration only).
+    """
+    from geo.build import build
+
+    if os.environ.get("ZONAGE_TEST_REUSE_BUILD") == "1" and (settings.BUILD_DIR / "communes.parquet").exists():
+        return settings.BUILD_DIR
+    out = tmp_path_factory.mktemp("build")
+    build(mirror=mirror_dir, out_dir=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def layers(built_dir: Path):
+    """The loaded layers (``geo.layer.Layers``) of the session build."""
+    from geo.layer import load
+
+    return load(built_dir)
