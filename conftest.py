@@ -46,7 +46,10 @@ def built_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """
     from geo.build import build
 
-    if os.environ.get("ZONAGE_TEST_REUSE_BUILD") == "1" and (settings.BUILD_DIR / "communes.parquet").exists():
+    if (
+        os.environ.get("ZONAGE_TEST_REUSE_BUILD") == "1"
+        and (settings.BUILD_DIR / "communes.parquet").exists()
+    ):
         return settings.BUILD_DIR
     out = tmp_path_factory.mktemp("build")
     build(mirror=mirror_dir, out_dir=out)

@@ -52,5 +52,23 @@ DOWNLOAD_TIMEOUT_S: float = float(os.environ.get("ZONAGE_DOWNLOAD_TIMEOUT", "60"
 #: Region and its departments.
 REGION_CODE: str = "76"
 DEPARTMENTS: tuple[str, ...] = (
-    "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
+    "09",
+    "11",
+    "12",
+    "30",
+    "31",
+    "32",
+    "34",
+    "46",
+    "48",
+    "65",
+    "66",
+    "81",
+    "82",
 )
+
+#: npm registry used to download the sources published as npm packages (``ZONAGE_NPM_REGISTRY``).
+NPM_REGISTRY_URL: str = os.environ.get("ZONAGE_NPM_REGISTRY", "https://registry.npmjs.org")
+
+#: Version of the built-layer format; ``geo.layer.load`` refuses a build of another version.
+LAYER_FORMAT_VERSION: int = 1
