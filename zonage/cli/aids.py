@@ -1,0 +1,207 @@
+"""``zonage aids (--insee CODE | --lat Y --lon X | --address TEXTE) [--profile ID]
+[--date AAAA-MM-JJ] [--json] [--all] [--aid ID]``: the aids open at a place, for a profile, on a
+date, with amounts, conditions, exclusions, dates, contacts and sources."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import textwrap
+from typing import Any
+
+from zonage.catalogue import load_catalogue
+from zonage.cli._place import add_place_arguments, place_from_args
+from zonage.cli.lookup import format_place, lookup_json
+from zonage.engine import (
+    A_VERIFIER,
+    ELIGIBLE,
+    NON_APPLICABLE,
+    STATUS_LABELS,
+    AidResult,
+    Answer,
+    aids_at,
+    parse_date,
+)
+from zonage.profiles import ALL, PROFILE_IDS, parse_profile
+
+_WIDTH = 100
+_INDENT = "    "
+_TAGS = {
+    ELIGIBLE: "[ÉLIGIBLE]",
+    A_VERIFIER: "[À VÉRIFIER]",
+    NON_APPLICABLE: "[NON APPLICABLE]",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``aids`` sub-command."""
+    parser = subparsers.add_parser(
+        "aids",
+        help="les aides ouvertes en un lieu, pour un profil, à une date",
+        description="Liste les aides aux médecins qui s'appliquent au lieu (code INSEE, point ou"
+        " adresse), pour un profil et à une date : statut (éligible, à vérifier, non"
+        " applicable), montant, conditions, non-cumuls, dates, contact et source.",
+    )
+    add_place_arguments(parser)
+    parser.add_argument(
+        "--profile",
+        metavar="ID",
+        default=ALL,
+        help=f"profil (défaut : {ALL}) : {', '.join((*PROFILE_IDS, ALL))}",
+    )
+    parser.add_argument(
+        "--date", metavar="AAAA-MM-JJ", help="date à laquelle juger (défaut : aujourd'hui)"
+    )
+    parser.add_argument(
+        "--aid",
+        metavar="ID",
+        action="append",
+        help="n'afficher que cette aide (répétable), ex. --aid caim",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="lister aussi les aides non applicables, avec la raison",
+    )
+    parser.add_argument("--json", action="store_true", help="sortie JSON (pour les scripts)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the aids; bad input fails before the place is looked up (exit 2)."""
+    profile = parse_profile(args.profile)
+    on = parse_date(args.date)
+    catalogue = load_catalogue()
+    aid_ids = [catalogue.get(a.strip().lower()).id for a in args.aid] if args.aid else None
+    place = place_from_args(args)
+    answer = aids_at(place, profile, on, include_all=args.all, aid_ids=aid_ids, catalogue=catalogue)
+    if args.json:
+        json.dump(answer_json(answer), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_answer(answer))
+    return 0
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The ``--json`` document: the place (as ``zonage lookup --json``), date, profile, aids."""
+    doc = answer.to_dict()
+    doc["place"] = lookup_json(answer.place)
+    return doc
+
+
+# ----------------------------------------------------------------------------- text output
+
+
+def _wrap(label: str, text: str, indent: str = _INDENT) -> list[str]:
+    # Non-breaking spaces inside French quotes keep « name » on one line.
+    text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    return textwrap.wrap(
+        f"{label} : {text}" if label else text,
+        width=_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+    )
+
+
+def _fr(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def _validity(r: AidResult) -> str:
+    if r.valid_from and r.valid_until:
+        text = f"du {_fr(r.valid_from)} au {_fr(r.valid_until)}"
+    elif r.valid_from:
+        text = f"depuis le {_fr(r.valid_from)}"
+    elif r.valid_until:
+        text = f"jusqu'au {_fr(r.valid_until)}"
+    else:
+        text = "pas de date de fin connue"
+    return f"{text} — {r.validity_text}" if r.validity_text else text
+
+
+def _refs(items: tuple[dict[str, Any], ...]) -> str:
+    return " ; ".join(f"{x['name']} — {x['note']}" if x.get("note") else x["name"] for x in items)
+
+
+def format_result(r: AidResult) -> str:
+    """One aid as readable French text."""
+    lines = [f"{_TAGS[r.status]} {r.display_name}"]
+    if r.status == NON_APPLICABLE:
+        lines += _wrap("Raison", r.reason or "")
+        if r.source:
+            lines += _wrap("Source", r.source[0]["text"])
+        return "\n".join(lines) + "\n"
+    lines += _wrap("Financeur" if len(r.funders) == 1 else "Financeurs", ", ".join(r.funders))
+    lines += _wrap("Montant", r.amount["text"])
+    for part in r.amount["parts"]:
+        if part["status"] != ELIGIBLE:
+            state = STATUS_LABELS[part["status"]].lower()
+            lines += _wrap(f"  {state}", f"{part['text']} ({part['reason']})")
+    if r.status == A_VERIFIER:
+        lines += _wrap("À vérifier", r.reason or "")
+        for c in r.ask:
+            lines += _wrap("Demander à", f"{c['name']} — {c['how']}")
+    if r.conditions:
+        lines.append(f"{_INDENT}Conditions :")
+        for c in r.conditions:
+            lines += _wrap("", f"- {c}", _INDENT + "  ")
+    if r.duration:
+        lines += _wrap("Durée", r.duration)
+    if r.commitment:
+        lines += _wrap("Engagement", r.commitment)
+    exclusions = _refs(r.not_combinable_with)
+    if r.other_exclusions:
+        exclusions = " ; ".join(x for x in (exclusions, *r.other_exclusions) if x)
+    if exclusions:
+        lines += _wrap("Non cumulable avec", exclusions)
+    if r.requires:
+        lines += _wrap("Suppose", _refs(r.requires))
+    if r.may_follow:
+        lines += _wrap("Possible à l'issue de", _refs(r.may_follow))
+    if r.may_be_followed_by:
+        lines += _wrap("Peut être suivi de", _refs(r.may_be_followed_by))
+    lines += _wrap("Validité", _validity(r))
+    for c in r.contact:
+        lines += _wrap("Contact", f"{c['name']} — {c['how']}")
+    for s in r.source:
+        lines += _wrap("Source", s["text"])
+    for n in r.notes:
+        lines += _wrap("Note", n)
+    return "\n".join(lines) + "\n"
+
+
+def format_answer(answer: Answer) -> str:
+    """The readable French output: the place, then the aids grouped by profile."""
+    counts = answer.to_dict()["counts"]
+    head = [
+        format_place(answer.place).rstrip("\n"),
+        "",
+        f"Aides au {answer.date.strftime('%d/%m/%Y')} — profil : "
+        + (
+            "tous les profils"
+            if answer.profile == ALL
+            else f"{answer.groups[0].label} ({answer.profile})"
+        ),
+        " · ".join(
+            f"{STATUS_LABELS[s]} : {counts[s]}"
+            for s in (ELIGIBLE, A_VERIFIER, NON_APPLICABLE)
+            if s != NON_APPLICABLE or answer.include_all
+        ),
+    ]
+    blocks = ["\n".join(head) + "\n"]
+    for group in answer.groups:
+        if answer.profile == ALL:
+            blocks.append(f"== {group.label} ({group.profile}) ==\n")
+        if not group.results:
+            blocks.append(f"{_INDENT}Aucune aide applicable ici à cette date.\n")
+        blocks += [format_result(r) for r in group.results]
+    if not answer.include_all:
+        blocks.append(
+            "Les aides non applicables ne sont pas listées : ajoutez --all pour les voir avec "
+            "la raison.\n"
+        )
+    return "\n".join(blocks)
