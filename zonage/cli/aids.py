@@ -5,7 +5,6 @@ date, with amounts, conditions, exclusions, dates, contacts and sources."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 import textwrap
@@ -25,6 +24,7 @@ from zonage.engine import (
     parse_date,
 )
 from zonage.profiles import ALL, PROFILE_IDS, parse_profile
+from zonage.text import refs, validity
 
 _WIDTH = 100
 _INDENT = "    "
@@ -107,26 +107,6 @@ def _wrap(label: str, text: str, indent: str = _INDENT) -> list[str]:
     )
 
 
-def _fr(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-def _validity(r: AidResult) -> str:
-    if r.valid_from and r.valid_until:
-        text = f"du {_fr(r.valid_from)} au {_fr(r.valid_until)}"
-    elif r.valid_from:
-        text = f"depuis le {_fr(r.valid_from)}"
-    elif r.valid_until:
-        text = f"jusqu'au {_fr(r.valid_until)}"
-    else:
-        text = "pas de date de fin connue"
-    return f"{text} — {r.validity_text}" if r.validity_text else text
-
-
-def _refs(items: tuple[dict[str, Any], ...]) -> str:
-    return " ; ".join(f"{x['name']} — {x['note']}" if x.get("note") else x["name"] for x in items)
-
-
 def format_result(r: AidResult) -> str:
     """One aid as readable French text."""
     lines = [f"{_TAGS[r.status]} {r.display_name}"]
@@ -153,18 +133,18 @@ def format_result(r: AidResult) -> str:
         lines += _wrap("Durée", r.duration)
     if r.commitment:
         lines += _wrap("Engagement", r.commitment)
-    exclusions = _refs(r.not_combinable_with)
+    exclusions = refs(r.not_combinable_with)
     if r.other_exclusions:
         exclusions = " ; ".join(x for x in (exclusions, *r.other_exclusions) if x)
     if exclusions:
         lines += _wrap("Non cumulable avec", exclusions)
     if r.requires:
-        lines += _wrap("Suppose", _refs(r.requires))
+        lines += _wrap("Suppose", refs(r.requires))
     if r.may_follow:
-        lines += _wrap("Possible à l'issue de", _refs(r.may_follow))
+        lines += _wrap("Possible à l'issue de", refs(r.may_follow))
     if r.may_be_followed_by:
-        lines += _wrap("Peut être suivi de", _refs(r.may_be_followed_by))
-    lines += _wrap("Validité", _validity(r))
+        lines += _wrap("Peut être suivi de", refs(r.may_be_followed_by))
+    lines += _wrap("Validité", validity(r.valid_from, r.valid_until, r.validity_text))
     for c in r.contact:
         lines += _wrap("Contact", f"{c['name']} — {c['how']}")
     for s in r.source:

@@ -10,19 +10,7 @@ from typing import Any
 
 from zonage.cli._place import add_place_arguments, place_from_args
 from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts
-
-ZONE_LABELS: dict[str, str] = {
-    "ZIP": "zone d'intervention prioritaire",
-    "ZAC": "zone d'action complémentaire",
-    "ZAR": "zone d'appui régional",
-}
-ZRR_LABELS: dict[str, str] = {
-    "classee": "classée",
-    "non_classee": "non classée",
-    "partiellement_classee": (
-        "partiellement classée (commune nouvelle : à vérifier pour l'adresse exacte)"
-    ),
-}
+from zonage.text import ZONE_LABELS, ZRR_LABELS, zone_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,11 +56,7 @@ def format_place(place: PlaceFacts) -> str:
         lines.append(f"Position : lat {place.lat:.5f}, lon {place.lon:.5f}")
     else:
         lines.append("Précision : commune entière (pas de point précis)")
-    if place.zonage_medecins:
-        zone = f"{place.zonage_medecins} ({ZONE_LABELS.get(place.zonage_medecins, '')})"
-    else:
-        zone = "non classée dans la source : à vérifier auprès de l'ARS Occitanie"
-    lines.append(f"Zonage médecins : {zone}")
+    lines.append(f"Zonage médecins : {zone_text(place.zonage_medecins)}")
     if place.precision == "point":
         qpv = f"{place.qpv.code} {place.qpv.nom}" if place.qpv else "aucun"
         lines.append(f"QPV au point (contours 2015) : {qpv}")

@@ -1,0 +1,52 @@
+"""French wording shared by every output (command line, app, export): dates, validity,
+references to other aids, zone labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+ZONE_LABELS: dict[str, str] = {
+    "ZIP": "zone d'intervention prioritaire",
+    "ZAC": "zone d'action complémentaire",
+    "ZAR": "zone d'appui régional",
+}
+ZRR_LABELS: dict[str, str] = {
+    "classee": "classée",
+    "non_classee": "non classée",
+    "partiellement_classee": (
+        "partiellement classée (commune nouvelle : à vérifier pour l'adresse exacte)"
+    ),
+}
+
+
+def fr_date(value: str | dt.date) -> str:
+    """``2024-06-30`` → ``30/06/2024``."""
+    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return d.strftime("%d/%m/%Y")
+
+
+def validity(valid_from: str | None, valid_until: str | None, text: str | None = None) -> str:
+    """An aid's validity in words, e.g. "du 01/09/2023 au 31/12/2026 — expérimentation"."""
+    if valid_from and valid_until:
+        out = f"du {fr_date(valid_from)} au {fr_date(valid_until)}"
+    elif valid_from:
+        out = f"depuis le {fr_date(valid_from)}"
+    elif valid_until:
+        out = f"jusqu'au {fr_date(valid_until)}"
+    else:
+        out = "pas de date de fin connue"
+    return f"{out} — {text}" if text else out
+
+
+def refs(items: Iterable[Mapping[str, Any]]) -> str:
+    """Other aids named with their note: "CAIM — une seule aide ; COSCOM"."""
+    return " ; ".join(f"{x['name']} — {x['note']}" if x.get("note") else x["name"] for x in items)
+
+
+def zone_text(zone: str | None) -> str:
+    """ "ZAC (zone d'action complémentaire)", or what to do when the source has no class."""
+    if not zone:
+        return "non classée dans la source : à vérifier auprès de l'ARS Occitanie"
+    return f"{zone} ({ZONE_LABELS.get(zone, '')})"
