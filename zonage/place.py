@@ -83,7 +83,11 @@ class PlaceFacts:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the ``zonage lookup --json`` shape)."""
         d = asdict(self)
-        d["commune"] = {"insee": self.insee, "nom": self.nom, "departement": self.departement,
-                        "departement_nom": self.departement_nom}
+        d["commune"] = {
+            "insee": self.insee,
+            "nom": self.nom,
+            "departement": self.departement,
+            "departement_nom": self.departement_nom,
+        }
         d["frr"] = self.frr
         return d

@@ -35,8 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zonage`` console command; returns the exit code."""
     parser = build_parser()

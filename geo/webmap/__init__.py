@@ -1,0 +1,30 @@
+"""The web map: simplified layer (computed once per build), Folium map builder, offline assets.
+
+Typical use::
+
+    from geo.layer import load
+    from geo.webmap import app_map, build_map, web_layer
+
+    web = web_layer(load())     # read from data/build/web/ (computed there once per build)
+    fmap = app_map(web, title=False, collapsed=True)   # for streamlit-folium (served assets)
+    fmap = build_map(web, departement="09")            # standalone page, everything inline
+
+``geo.export`` writes the standalone page to a file; ``python -m geo.webmap`` prepares the
+cache and the app's ``static/`` copies ahead of time.
+"""
+
+from geo.webmap.builder import app_map, build_map, check_layers, payload
+from geo.webmap.layer import WebLayer, check, prepare, web_layer
+from geo.webmap.style import LAYER_IDS
+
+__all__ = [
+    "LAYER_IDS",
+    "WebLayer",
+    "app_map",
+    "build_map",
+    "check",
+    "check_layers",
+    "payload",
+    "prepare",
+    "web_layer",
+]

@@ -1,0 +1,370 @@
+"""The Folium map: toggleable layers, legend, tooltips and title, drawn from a :class:`WebLayer`.
+
+The browser receives the topology once and draws every layer from it (``webmap.js``):
+commune fills (doctor zoning, ZRR, FRR), zones merged from communes (massifs, priority
+departments), the borders between departments, and the QPV outlines. Only Leaflet and
+topojson-client are needed: Folium's default CDN links (jQuery, Bootstrap, Font Awesome…) are
+dropped, and the two libraries are either inlined (standalone export) or linked to the copies
+the app serves itself (:mod:`geo.assets`). Every text shown comes from the data or from
+:mod:`geo.webmap.style` and is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo import assets
+from geo.webmap import topology
+from geo.webmap.layer import WebLayer
+from geo.webmap.style import (
+    BY_ID,
+    LAYER_IDS,
+    NO_COLOUR_LABEL,
+    NONE_CODE,
+    TILES_ATTRIBUTION,
+    TILES_LABEL,
+    TILES_URL,
+    LayerStyle,
+)
+from zonage.errors import InvalidInput
+
+Mode = Literal["standalone", "served"]
+
+TITLE = "Zonages des aides aux médecins en Occitanie"
+LEGEND_TITLE = "Légende"
+
+
+@cache
+def _resource(name: str) -> str:
+    return resources.files("geo.webmap").joinpath(name).read_text(encoding="utf-8")
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe to place inside a ``<script>`` element (no ``<``/``>`` left to end it)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def check_layers(layers: Sequence[str] | None) -> tuple[str, ...]:
+    """The layer ids to draw, in map order (``None``: all); raises :class:`InvalidInput`."""
+    if layers is None:
+        return LAYER_IDS
+    unknown = [name for name in layers if name not in BY_ID]
+    if unknown:
+        raise InvalidInput(
+            f"couche inconnue : {', '.join(f'« {n} »' for n in unknown)}.",
+            hint=f"Choisissez parmi : {', '.join(LAYER_IDS)}.",
+        )
+    if not layers:
+        raise InvalidInput(
+            "aucune couche demandée.", hint=f"Choisissez parmi : {', '.join(LAYER_IDS)}."
+        )
+    return tuple(name for name in LAYER_IDS if name in layers)
+
+
+def _source(style: LayerStyle, vintages: dict[str, str]) -> str:
+    if style.source:
+        return style.source
+    return vintages.get(style.vintage or "", "source non précisée (à vérifier)")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
+    """What ``webmap.js`` needs to draw one layer: codes per commune, classes, texts."""
+    spec: dict[str, Any] = {
+        "id": style.id,
+        "kind": style.kind,
+        "title": _esc(style.title),
+        "tooltip": _esc(style.tooltip),
+        "source": _esc(_source(style, web.vintages)),
+        "shown": style.shown,
+        "style": dict(style.style),
+    }
+    communes = web.communes
+    if style.kind == "qpv":
+        c = style.classes[0]
+        spec["classes"] = {
+            c.code: {
+                "label": _esc(f"{c.label} ({_count(len(web.qpv))})"),
+                "tip": _esc(c.label),
+                "color": c.color,
+            }
+        }
+        return spec
+    column = communes[style.column].tolist()
+    if style.kind == "mesh":
+        keys = {v: chr(0x41 + i) for i, v in enumerate(dict.fromkeys(column))}
+        spec["values"] = "".join(keys[v] for v in column)
+        c = style.classes[0]
+        spec["classes"] = {c.code: {"label": _esc(c.label), "color": c.color}}
+        return spec
+    code_of = {c.value: c.code for c in style.classes}
+    fallback = style.missing.code if style.missing else NONE_CODE
+    codes = "".join(code_of.get(None if _missing(v) else v, fallback) for v in column)
+    spec["values"] = codes
+    classes = list(style.classes) + ([style.missing] if style.missing else [])
+    spec["classes"] = {}
+    for c in classes:
+        n = codes.count(c.code)
+        if n == 0:
+            continue  # the legend lists what the map shows
+        label = c.label
+        if style.names_departements:
+            rows = communes[[code == c.code for code in codes]]
+            names = dict(zip(rows["departement"], rows["departement_nom"], strict=True))
+            label = f"{label} : " + ", ".join(f"{names[k]} ({k})" for k in sorted(names))
+        spec["classes"][c.code] = {
+            "label": _esc(f"{label} ({_count(n)} commune{'s' if n > 1 else ''})"),
+            "tip": _esc(label),
+            "color": c.color,
+            "count": n,
+        }
+    return spec
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(value != value)  # None, NaN, pd.NA
+    except TypeError:
+        return True
+
+
+def _title_html(web: WebLayer, layer_ids: Sequence[str], departement: str | None) -> str:
+    where = "Occitanie"
+    if departement is not None:
+        where = f"{web.departements[departement]} ({departement})"
+    title = TITLE if departement is None else f"{TITLE} : {where}"
+    sources = [("Contours et communes", web.vintages.get("communes", ""))]
+    for layer_id in layer_ids:
+        style = BY_ID[layer_id]
+        if style.vintage == "communes":
+            continue
+        sources.append((style.title, _source(style, web.vintages)))
+    items = "".join(f"<li><b>{_esc(name)}</b> : {_esc(text)}</li>" for name, text in sources)
+    moved = web.stats.get("check", {}).get("hausdorff_m", {}).get("p99")
+    precision = (
+        f"contours simplifiés pour le web (à environ {_count(int(-(-moved // 50) * 50))} m près) ; "
+        if moved
+        else "contours simplifiés pour le web ; "
+    )
+    return (
+        f"<h1>{_esc(title)}</h1>"
+        f"<p>{_esc(_count(len(web.communes)))} communes, {_esc(precision)}"
+        "près d'une limite, vérifiez la commune d'une adresse dans l'application.</p>"
+        f"<details><summary>Sources et millésimes</summary><ul>{items}</ul></details>"
+    )
+
+
+def payload(
+    web: WebLayer,
+    layers: Sequence[str] | None = None,
+    *,
+    departement: str | None = None,
+    tiles: bool = True,
+    title: bool = True,
+    collapsed: bool = False,
+) -> dict[str, Any]:
+    """The data ``webmap.js`` draws (``web`` already limited to ``departement`` if given)."""
+    layer_ids = check_layers(layers)
+    keep_qpv = "qpv" in layer_ids
+    topo = web.topology
+    if not keep_qpv:  # the QPV outlines and their arcs are not sent
+        topo = topology.subset(topo, {"communes": range(len(web.communes))})
+    specs = [_layer_spec(BY_ID[i], web) for i in layer_ids]
+    fills = [spec for spec in specs if spec["kind"] == "choropleth"]
+    if fills and not any(spec["shown"] for spec in fills):
+        fills[0]["shown"] = True  # one colour layer is always drawn when one is asked for
+    return {
+        "topology": topo,
+        "communes": {
+            "insee": web.communes["insee"].tolist(),
+            "nom": [_esc(n) for n in web.communes["nom"]],
+        },
+        "qpv": {
+            "code_qp": [_esc(c) for c in web.qpv["code_qp"]] if keep_qpv else [],
+            "nom_qp": [_esc(n) for n in web.qpv["nom_qp"]] if keep_qpv else [],
+            "insee": web.qpv["insee"].tolist() if keep_qpv else [],
+        },
+        "layers": specs,
+        "no_colour_label": _esc(NO_COLOUR_LABEL),
+        "tiles": (
+            {
+                "url": TILES_URL,
+                "attribution": TILES_ATTRIBUTION,
+                "label": _esc(TILES_LABEL),
+            }
+            if tiles
+            else None
+        ),
+        "title": _title_html(web, layer_ids, departement) if title else None,
+        "legend_title": _esc(LEGEND_TITLE),
+        "collapsed": collapsed,
+        "bounds": web.topology["bbox"],
+    }
+
+
+class ZonageLayers(MacroElement):
+    """The map's layers, legend and title: ``webmap.js`` run on the data of :func:`payload`.
+
+    The data is either written into the script (``data``: a standalone page) or fetched from
+    ``data_url`` (the app: the page Streamlit sends on every rerun stays small). Everything is
+    in the ``script`` macro, which streamlit-folium runs too, except the style sheet.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            {{ this.library }}
+            {% if this.data_url %}
+            fetch({{ this.data_url }})
+              .then(function (r) {
+                if (!r.ok) throw new Error("HTTP " + r.status);
+                return r.json();
+              })
+              .then(function (data) { zonageWebMap({{ this._parent.get_name() }}, data); })
+              .catch(function (e) { console.error("Données de la carte indisponibles", e); });
+            {% else %}
+            zonageWebMap({{ this._parent.get_name() }}, {{ this.data }});
+            {% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any] | None = None, data_url: str | None = None) -> None:
+        super().__init__()
+        if (data is None) == (data_url is None):
+            raise ValueError("give either data or data_url")
+        self._name = "ZonageLayers"
+        self.data = _script_json(data) if data is not None else None
+        self.data_url = _script_json(data_url) if data_url is not None else None
+        self.library = _resource("webmap.js")
+        self.css = _resource("webmap.css")
+
+
+class InlineAssets(MacroElement):
+    """Leaflet and topojson-client written into the page's ``<head>`` (no external request)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            {% for name, text in this.css %}<style>/* {{ name }} */
+{{ text }}</style>
+            {% endfor %}
+            {% for name, text in this.js %}<script>/* {{ name }} */
+{{ text }}</script>
+            {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "InlineAssets"
+        self.js = assets.inline_js()
+        self.css = assets.inline_css()
+        for name, text in self.js:
+            if "</script" in text.lower():
+                raise ValueError(f"{name} cannot be inlined: it contains '</script'")
+
+
+# Data files already published for the app, by (layer fingerprint, options): a rerun of the
+# app finds its map's data file here without building the payload again.
+_published: dict[tuple[Any, ...], str] = {}
+
+
+def _published_url(web: WebLayer, options: dict[str, Any], static_dir: Any, base: str) -> str:
+    digest = web.stats.get("fingerprint")
+    key = (digest, tuple(sorted(options.items())), str(static_dir))
+    path = _published.get(key) if digest else None
+    if path is None or not (Path(static_dir or assets.STATIC_DIR) / path).is_file():
+        path = assets.publish(_script_json(payload(web, **options)), static_dir)
+        if digest:
+            _published[key] = path
+    return base + path
+
+
+def build_map(
+    web: WebLayer,
+    *,
+    layers: Sequence[str] | None = None,
+    departement: str | None = None,
+    mode: Mode = "standalone",
+    static_dir: Path | None = None,
+    static_url: str = assets.COMPONENT_STATIC_URL,
+    tiles: bool = True,
+    title: bool = True,
+    collapsed: bool = False,
+) -> folium.Map:
+    """A Folium map of ``web`` (limited to ``departement`` if given) with the chosen layers.
+
+    ``mode="standalone"``: Leaflet, topojson-client and the data are written into the page,
+    which then opens on its own, offline. ``mode="served"`` (the app): they are copied under
+    ``static_dir`` (default ``static/``, served by Streamlit) and the page loads them from
+    ``static_url``, that folder's URL as the page sees it (default: from streamlit-folium's
+    frame). Folium's own CDN links are removed either way. ``tiles`` adds the online base map
+    (blank offline), ``title`` the title box with the sources, ``collapsed`` folds the layer
+    switcher and the legend. Raises :class:`InvalidInput` for an unknown layer or department.
+    """
+    layer_ids = check_layers(layers)
+    if departement is not None:
+        web = web.subset(departement)
+    lon0, lat0, lon1, lat1 = web.topology["bbox"]
+    fmap = folium.Map(
+        location=[(lat0 + lat1) / 2, (lon0 + lon1) / 2],
+        zoom_start=8,
+        tiles=None,
+        zoom_snap=0.25,  # lets the first view fit the region or department closely
+    )
+    options = {
+        "layers": layer_ids,
+        "departement": departement,
+        "tiles": tiles,
+        "title": title,
+        "collapsed": collapsed,
+    }
+    # Instance lists: Folium's add_js_link would otherwise change the class-wide defaults.
+    if mode == "standalone":
+        fmap.default_js = []
+        fmap.default_css = []
+        fmap.add_child(InlineAssets())
+        fmap.add_child(ZonageLayers(data=payload(web, **options)))
+    elif mode == "served":
+        base = static_url if static_url.endswith("/") else static_url + "/"
+        assets.prepare_static(static_dir)
+        js, css = assets.served_links(base)
+        fmap.default_js = js
+        fmap.default_css = css
+        fmap.add_child(ZonageLayers(data_url=_published_url(web, options, static_dir, base)))
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+    return fmap
+
+
+def app_map(web: WebLayer, **options: Any) -> folium.Map:
+    """The map for the Streamlit app (``build_map`` in ``"served"`` mode; same options).
+
+    Needs ``server.enableStaticServing`` (``.streamlit/config.toml``): the assets and the
+    map's data are fetched from ``static/``, so the app works offline and a rerun sends only
+    a small script to the browser.
+    """
+    return build_map(web, mode="served", **options)

@@ -1,0 +1,187 @@
+/* Map layers of the zoning map, drawn from one TopoJSON topology (see geo/webmap/builder.py).
+ *
+ * zonageWebMap(map, data) adds to a Leaflet map: the base map, one layer per entry of
+ * data.layers (commune fills, zones merged from communes, borders between departments, QPV
+ * outlines), the layer switcher, a legend showing the visible layers, and a title.
+ * Every text in data is already HTML-escaped by the Python side; no text is built here from
+ * anything else. Needs Leaflet (L) and topojson-client (topojson).
+ */
+function zonageWebMap(map, data) {
+  "use strict";
+  var topo = data.topology;
+  var communes = topo.objects.communes;
+  var names = data.communes.nom;
+  var codes = data.communes.insee;
+
+  communes.geometries.forEach(function (g, i) { g.properties = { i: i }; });
+  var communeFeatures = topojson.feature(topo, communes).features;
+
+  // smoothFactor 0 below: Leaflet would otherwise simplify each polygon on its own while
+  // drawing, opening slivers between neighbours that the shared arcs have just closed.
+  var panes = { fill: 410, zones: 420, qpv: 430, lines: 440 };
+  Object.keys(panes).forEach(function (name) {
+    map.createPane("zonage-" + name).style.zIndex = panes[name];
+  });
+  map.getPane("zonage-lines").style.pointerEvents = "none";
+
+  function options(spec, extra) {
+    var o = {};
+    Object.keys(spec.style).forEach(function (k) { o[k] = spec.style[k]; });
+    Object.keys(extra).forEach(function (k) { o[k] = extra[k]; });
+    return o;
+  }
+
+  // A layer group filled the first time it is shown: hidden layers cost nothing at start.
+  function lazyGroup(fill) {
+    var group = L.featureGroup();
+    group.once("add", function () { fill(group); });
+    return group;
+  }
+
+  function choropleth(spec) {
+    return lazyGroup(function (group) {
+      L.geoJSON({ type: "FeatureCollection", features: communeFeatures }, {
+        pane: "zonage-fill",
+        style: function (f) {
+          var c = spec.classes[spec.values.charAt(f.properties.i)];
+          return options(spec, { fillColor: c.color, fillOpacity: 0.72, color: "#5b5b5b",
+                                 weight: 0.4, opacity: 0.6, smoothFactor: 0 });
+        },
+        onEachFeature: function (f, layer) {
+          var i = f.properties.i;
+          var c = spec.classes[spec.values.charAt(i)];
+          layer.bindTooltip("<b>" + names[i] + "</b> (" + codes[i] + ")<br>" + spec.tooltip +
+                            " : " + c.tip, { sticky: true });
+        }
+      }).addTo(group);
+    });
+  }
+
+  function merged(spec) {
+    return lazyGroup(function (group) {
+      Object.keys(spec.classes).forEach(function (code) {
+        var c = spec.classes[code];
+        var parts = communes.geometries.filter(function (g) {
+          return spec.values.charAt(g.properties.i) === code;
+        });
+        if (!parts.length) return;
+        L.geoJSON(topojson.merge(topo, parts), {
+          pane: "zonage-zones",
+          interactive: false,
+          style: options(spec, { color: c.color, fillColor: c.color, smoothFactor: 0 })
+        }).addTo(group);
+      });
+    });
+  }
+
+  function mesh(spec) {
+    var c = spec.classes[Object.keys(spec.classes)[0]];
+    return lazyGroup(function (group) {
+      var lines = topojson.mesh(topo, communes, function (a, b) {
+        return a === b || spec.values.charAt(a.properties.i) !== spec.values.charAt(b.properties.i);
+      });
+      L.geoJSON(lines, {
+        pane: "zonage-lines",
+        interactive: false,
+        style: options(spec, { color: c.color, smoothFactor: 0 })
+      }).addTo(group);
+    });
+  }
+
+  function qpv(spec) {
+    var c = spec.classes[Object.keys(spec.classes)[0]];
+    var communeOf = {};
+    codes.forEach(function (code, i) { communeOf[code] = names[i]; });
+    return lazyGroup(function (group) {
+      var q = topo.objects.qpv;
+      q.geometries.forEach(function (g, i) { g.properties = { i: i }; });
+      L.geoJSON(topojson.feature(topo, q), {
+        pane: "zonage-qpv",
+        style: options(spec, { color: c.color }),
+        onEachFeature: function (f, layer) {
+          var i = f.properties.i;
+          var commune = communeOf[data.qpv.insee[i]];
+          layer.bindTooltip("<b>" + data.qpv.nom_qp[i] + "</b> (" + data.qpv.code_qp[i] + ")" +
+                            (commune ? " : " + commune : "") + "<br>" + c.tip, { sticky: true });
+        }
+      }).addTo(group);
+    });
+  }
+
+  // Commune fills are alternatives (one colour layer at a time: radio buttons); outlines and
+  // the base map are checkboxes.
+  var builders = { choropleth: choropleth, merge: merged, mesh: mesh, qpv: qpv };
+  var colours = {};
+  var overlays = {};
+  var sections = [];
+  data.layers.forEach(function (spec) {
+    var layer = builders[spec.kind](spec);
+    (spec.kind === "choropleth" ? colours : overlays)[spec.title] = layer;
+    sections.push({ layer: layer, spec: spec });
+    if (spec.shown) layer.addTo(map);
+  });
+  if (Object.keys(colours).length) colours[data.no_colour_label] = L.layerGroup();
+  if (data.tiles) {
+    overlays[data.tiles.label] = L.tileLayer(data.tiles.url, {
+      attribution: data.tiles.attribution, maxZoom: 18, subdomains: "abcd"
+    }).addTo(map);
+  }
+  L.control.layers(colours, overlays, { collapsed: data.collapsed, position: "topright" }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+
+  // Legend: one section per visible layer, with its classes and its source.
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "zonage-legend");
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  legend.addTo(map);
+  function swatch(spec, c) {
+    var st = spec.style || {};
+    if (spec.kind === "mesh") {
+      return '<i class="zonage-line" style="border-color:' + c.color + '"></i>';
+    }
+    if (spec.kind === "choropleth") return '<i style="background:' + c.color + '"></i>';
+    var fill = st.fillColor || c.color;
+    return '<i class="zonage-outline" style="border-color:' + c.color + ";border-style:" +
+           (st.dashArray ? "dashed" : "solid") + ";background:" +
+           (st.fillOpacity >= 0.2 ? fill : "transparent") + '"></i>';
+  }
+  var legendOpen = !data.collapsed;
+  function drawLegend() {
+    var old = legend.getContainer().querySelector("details");
+    if (old) legendOpen = old.open;
+    var html = "<details" + (legendOpen ? " open" : "") + "><summary>" + data.legend_title +
+               "</summary>";
+    sections.forEach(function (s) {
+      if (!map.hasLayer(s.layer)) return;
+      html += '<section data-layer="' + s.spec.id + '"><h4>' + s.spec.title + "</h4>";
+      Object.keys(s.spec.classes).forEach(function (code) {
+        var c = s.spec.classes[code];
+        html += "<div>" + swatch(s.spec, c) + c.label + "</div>";
+      });
+      html += '<p class="zonage-source">Source : ' + s.spec.source + "</p></section>";
+    });
+    legend.getContainer().innerHTML = html + "</details>";
+  }
+  map.on("overlayadd overlayremove baselayerchange", drawLegend);
+  drawLegend();
+
+  if (data.title) {
+    var title = L.control({ position: "topleft" });
+    title.onAdd = function () {
+      var div = L.DomUtil.create("div", "zonage-title");
+      div.innerHTML = data.title;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    title.addTo(map);
+  }
+
+  var b = data.bounds;
+  map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false });
+  return { overlays: overlays, legend: legend };
+}

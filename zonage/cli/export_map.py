@@ -1,0 +1,97 @@
+"""``zonage export-map --out FICHIER.html [--departement DD] [--layers COUCHE ...]``: the zoning
+map as one standalone HTML file (layers, legend, tooltips, sources; opens offline)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo import settings
+from geo.webmap.style import LAYER_IDS
+from zonage.errors import InvalidInput
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``export-map`` sub-command."""
+    parser = subparsers.add_parser(
+        "export-map",
+        help="carte HTML autonome (zonage médecins, QPV, massifs, ZRR/FRR, départements)",
+        description="Écrit la carte des zonages dans un seul fichier HTML, lisible hors ligne :"
+        " couches, légende, infobulles, sources et millésimes.",
+    )
+    parser.add_argument("--out", metavar="FICHIER.html", required=True, help="fichier à écrire")
+    parser.add_argument(
+        "--departement",
+        metavar="DD",
+        help=f"limiter à un département ({', '.join(settings.DEPARTMENTS)})",
+    )
+    parser.add_argument(
+        "--layers",
+        metavar="COUCHE",
+        nargs="+",
+        help=f"couches à inclure (défaut : toutes) : {', '.join(LAYER_IDS)} ;"
+        " séparées par des espaces ou des virgules",
+    )
+    parser.add_argument(
+        "--no-tiles",
+        action="store_true",
+        help="sans fond de carte en ligne (aucune requête réseau à l'ouverture)",
+    )
+    parser.set_defaults(func=run)
+
+
+def parse_departement(value: str | None) -> str | None:
+    """``"9"`` or ``"09"`` → ``"09"``; raises :class:`InvalidInput` outside Occitanie."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if code.isdigit() and len(code) == 1:
+        code = "0" + code
+    if code not in settings.DEPARTMENTS:
+        raise InvalidInput(
+            f"département inconnu en Occitanie : « {value} ».",
+            hint=f"Choisissez parmi : {', '.join(settings.DEPARTMENTS)}.",
+        )
+    return code
+
+
+def parse_layers(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The layer ids given (spaces or commas); raises :class:`InvalidInput` if one is unknown."""
+    if values is None:
+        return None
+    names = [n.strip().lower() for v in values for n in v.split(",") if n.strip()]
+    choices = f"Choisissez parmi : {', '.join(LAYER_IDS)}."
+    if not names:
+        raise InvalidInput("aucune couche indiquée après --layers.", hint=choices)
+    unknown = [n for n in names if n not in LAYER_IDS]
+    if unknown:
+        what = ", ".join(f"« {n} »" for n in unknown)
+        raise InvalidInput(f"couche inconnue : {what}.", hint=choices)
+    return tuple(names)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.2f} Mo".replace(".", ",") if n >= 1e5 else f"{n / 1e3:.0f} ko"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the map; errors propagate as typed ZonageError (exit 2 bad input, 4 no data)."""
+    departement = parse_departement(args.departement)
+    layer_ids = parse_layers(args.layers)
+    # Imported here: the other sub-commands do not pay for geopandas and folium.
+    from geo.export import write_html
+    from geo.layer import load
+    from geo.webmap.layer import web_layer
+
+    web = web_layer(load())
+    result = write_html(
+        web, Path(args.out), departement=departement, layers=layer_ids, tiles=not args.no_tiles
+    )
+    shown = ", ".join(layer_ids or LAYER_IDS)
+    where = f"département {departement}" if departement else "Occitanie"
+    sys.stdout.write(
+        f"Carte écrite : {result.path} ({_size(result.bytes)}, {where} ; couches : {shown})\n"
+    )
+    return 0
