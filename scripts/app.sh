@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/zonage data build --if-missing
+# Simplified web layer and front-end assets, once per build, so the first map opens at once.
+.venv/bin/python -m geo.webmap
 exec .venv/bin/streamlit run app.py "$@"

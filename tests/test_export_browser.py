@@ -19,23 +19,14 @@ import pytest
 from geo import settings
 from geo.export import write_html
 from geo.webmap import web_layer
+from tests.conftest import ARTIFACTS, needs_chromium
 from zonage.cli import main
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = settings.PROJECT_ROOT / "test-artifacts"
 TILE = re.compile(r"^https://[a-d]\.basemaps\.cartocdn\.com/light_all/\d+/\d+/\d+(@2x)?\.png$")
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    needs_chromium,
 ]
 
 
@@ -68,16 +59,6 @@ class Page:
 
     def not_tiles(self) -> list[str]:
         return [url for url in self.blocked if not TILE.match(url)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

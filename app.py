@@ -1,0 +1,217 @@
+"""Carte des aides aux médecins en Occitanie: the Streamlit page (thin; logic lives in
+``zonage.service``, ``zonage.cards``, ``zonage.about`` and ``geo.webmap``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from zonage import about, cards, service
+from zonage.errors import ZonageError
+from zonage.profiles import ALL, PROFILE_IDS, label
+
+st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
+
+
+@st.cache_resource(show_spinner="Chargement de la couche communale…")
+def _layers():  # noqa: ANN202
+    from geo.layer import load
+
+    return load()
+
+
+@st.cache_resource(show_spinner="Chargement de la couche communale…")
+def _lookup():  # noqa: ANN202
+    from geo.lookup import PlaceLookup
+
+    return PlaceLookup(_layers())
+
+
+@st.cache_resource(show_spinner="Préparation de la carte…")
+def _web():  # noqa: ANN202
+    from geo.webmap import web_layer
+
+    return web_layer(_layers())
+
+
+@st.cache_resource
+def _map():  # noqa: ANN202
+    """The map, built once per server process: a click never rebuilds it."""
+    from geo.webmap import app_map
+
+    return app_map(_web(), title=False, collapsed=True)
+
+
+@st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
+def _export(departement: str | None) -> bytes:
+    from geo.export import render_html
+
+    return render_html(_web(), departement=departement).encode("utf-8")
+
+
+def _sidebar(state: service.ViewState) -> service.ViewState:
+    st.sidebar.header("Je suis…")
+    options = [*PROFILE_IDS, ALL]
+    profile = st.sidebar.selectbox(
+        "Profil", options, index=options.index(state.profile), format_func=label, key="profil"
+    )
+    today = dt.date.today()
+    date = st.sidebar.date_input(
+        "Date", value=state.date or today, format="DD/MM/YYYY", key="date",
+        help="Les aides ouvertes à cette date (par défaut : aujourd'hui).",
+    )  # fmt: skip
+    return service.ViewState(
+        profile=profile,
+        date=None if date == today else date,
+        insee=state.insee,
+        lat=state.lat,
+        lon=state.lon,
+    )
+
+
+def _search(state: service.ViewState) -> service.ViewState:
+    st.sidebar.header("Rechercher un lieu")
+    with st.sidebar.form("formulaire_recherche"):
+        text = st.text_input(
+            "Adresse, commune, code postal ou « lat, lon »",
+            placeholder="ex. 1 place du Capitole, Toulouse",
+            key="texte",
+        )
+        submitted = st.form_submit_button("Chercher")
+    if submitted:
+        outcome = service.search(text, _lookup())
+        st.session_state["recherche"] = outcome
+        st.session_state.pop("choix", None)
+        if outcome.place is not None:
+            return service.state_for_place(outcome.place, state.profile, state.date)
+    outcome = st.session_state.get("recherche")
+    if outcome is None:
+        return state
+    if outcome.choices:
+        st.sidebar.warning(outcome.error or "Plusieurs communes correspondent.")
+        labels = dict(outcome.choices)
+        insee = st.sidebar.selectbox(
+            "Communes possibles", list(labels), format_func=labels.get, index=None, key="choix"
+        )
+        if insee and insee != st.session_state.get("choix_vu"):
+            st.session_state["choix_vu"] = insee
+            return service.ViewState(profile=state.profile, date=state.date, insee=insee)
+    elif outcome.error:
+        st.sidebar.error(outcome.error)
+    return state
+
+
+def _show_view(view: service.View, profile: str) -> None:
+    if view.error:
+        st.error(view.error)
+        return
+    if view.place is None or view.answer is None:
+        st.info(
+            "Cliquez sur la carte, ou cherchez une adresse ou une commune dans le panneau de"
+            " gauche, pour voir les aides qui s'y appliquent."
+        )
+        return
+    st.html(cards.CSS + cards.place_html(view.place))
+    counts = view.answer.to_dict()["counts"]
+    st.markdown(
+        f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {label(profile)} : "
+        f"{counts['eligible']} éligible(s), {counts['a_verifier']} à vérifier"
+    )
+    for group in view.answer.groups:
+        eligible = [r for r in group.results if r.status == "eligible"]
+        check = [r for r in group.results if r.status == "a_verifier"]
+        if not eligible and not check:
+            continue
+        if profile == ALL:
+            st.subheader(group.label)
+        if eligible:
+            st.html(cards.CSS + "".join(cards.aid_html(r) for r in eligible))
+        if check:
+            st.markdown(
+                "**À vérifier** : les données ne permettent pas de trancher, voyez qui contacter."
+            )
+            st.html(cards.CSS + "".join(cards.aid_html(r) for r in check))
+
+
+def _map_tab(state: service.ViewState) -> service.ViewState:
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        clicked = st_folium(
+            _map(), key="carte", height=640, use_container_width=True,
+            returned_objects=["last_clicked"],
+        )  # fmt: skip
+        st.caption(
+            "Tracés simplifiés pour le web (environ 100 m) : le lieu cliqué est situé sur les"
+            " contours exacts. Sources et millésimes : onglet « À propos des données »."
+        )
+    click = (clicked or {}).get("last_clicked")
+    if click and click != st.session_state.get("dernier_clic"):
+        st.session_state["dernier_clic"] = click
+        state = service.ViewState(
+            profile=state.profile, date=state.date, lat=click["lat"], lon=click["lng"]
+        )
+    with right:
+        _show_view(service.view_for(state, _lookup()), state.profile)
+    return state
+
+
+def _export_tab() -> None:
+    st.markdown(
+        "Un seul fichier HTML, lisible sans connexion : zones, QPV, massifs, ZRR/FRR,"
+        " départements prioritaires, légende et sources."
+    )
+    departements = {"": "Toute l'Occitanie"} | {
+        code: f"{code} {nom}" for code, nom in sorted(_web().departements.items())
+    }
+    choice = st.selectbox(
+        "Étendue", list(departements), format_func=departements.get, key="export_dep"
+    )
+    name = f"carte-aides-medecins-{choice or 'occitanie'}.html"
+    st.download_button("Télécharger la carte (HTML)", _export(choice or None), name, "text/html")
+
+
+def _about_tab() -> None:
+    layers = _layers()
+    st.subheader("Données cartographiques")
+    st.dataframe(pd.DataFrame(about.sources_table(layers.sources)), hide_index=True)
+    st.markdown("**Millésime de chaque couche**")
+    for name, text in layers.vintages.items():
+        st.markdown(f"- *{name}* : {text}")
+    st.subheader("Documents sources des aides")
+    st.dataframe(pd.DataFrame(about.brochures()), hide_index=True)
+    for group in about.key_figures():
+        st.subheader(group["title"])
+        st.caption(f"Source : {group['source']}")
+        st.dataframe(pd.DataFrame(group["rows"]), hide_index=True)
+    st.markdown(about.known_limits())
+
+
+def main() -> None:
+    """The page: sidebar (profile, date, search), map with the aids, export, about."""
+    state, errors = service.state_from_query(st.query_params.to_dict())
+    st.title("Aides aux médecins en Occitanie")
+    for message in errors:
+        st.warning(f"Lien incomplet : {message}")
+    try:
+        _lookup()
+        _map()
+    except ZonageError as exc:
+        st.error(str(exc))
+        st.stop()
+    state = _search(_sidebar(state))
+    carte, export, apropos = st.tabs(
+        ["Carte et aides", "Exporter la carte", "À propos des données"]
+    )
+    with carte:
+        state = _map_tab(state)
+    with export:
+        _export_tab()
+    with apropos:
+        _about_tab()
+    st.query_params.from_dict(service.query_from_state(state))
+
+
+main()

@@ -1,0 +1,92 @@
+"""The Streamlit page driven by Streamlit's AppTest: sidebar flow, query parameters, messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app(built_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("ZONAGE_BUILD_DIR", str(built_dir))
+    from geo import settings
+
+    monkeypatch.setattr(settings, "BUILD_DIR", built_dir)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [str(h.proto.body) for h in at.get("html")]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_opens_with_invitation_to_click(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert "Cliquez sur la carte" in _text(app)
+    assert app.sidebar.selectbox(key="profil").value == "tous"
+
+
+def test_link_reopens_place_profile_and_date(app: AppTest) -> None:
+    app.query_params.update(insee="09122", profil="liberal-installation", date="2025-03-01")
+    app.run()
+    assert not app.exception
+    text = _text(app)
+    assert "Foix" in text and "Ariège" in text
+    assert 'data-aid="contrat-ars-territoires"' in text
+    assert app.sidebar.selectbox(key="profil").value == "liberal-installation"
+    assert app.query_params["insee"] == ["09122"] or app.query_params["insee"] == "09122"
+
+
+def test_bad_link_gives_messages(app: AppTest) -> None:
+    app.query_params.update(insee="99999", profil="chirurgien", date="demain")
+    app.run()
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning)
+    assert "Profil inconnu" in warnings and "Date illisible" in warnings
+    assert any("99999" in e.value for e in app.error)
+
+
+def test_search_then_choose_among_homonyms(app: AppTest) -> None:
+    app.run()
+    app.sidebar.text_input(key="texte").input("Saint-Michel")
+    app.sidebar.button[0].click()
+    app.run()
+    assert not app.exception
+    choix = app.sidebar.selectbox(key="choix")
+    assert len(choix.options) >= 2
+    choix.select("32397")
+    app.run()
+    assert "Saint-Michel (32397)" in _text(app)
+
+
+def test_search_unknown_address_is_a_clear_error(app: AppTest) -> None:
+    app.run()
+    app.sidebar.text_input(key="texte").input("zzzz qqqq introuvable")
+    app.sidebar.button[0].click()
+    app.run()
+    assert not app.exception
+    assert any("introuvable" in e.value for e in app.sidebar.error)
+
+
+def test_profile_change_updates_aids(app: AppTest) -> None:
+    app.query_params.update(insee="31555")
+    app.run()
+    app.sidebar.selectbox(key="profil").select("etudiant-3e-cycle")
+    app.run()
+    assert not app.exception
+    assert app.query_params["profil"] in ("etudiant-3e-cycle", ["etudiant-3e-cycle"])
+    assert 'data-aid="forfait-transport"' in _text(app)
+
+
+def test_about_tab_lists_sources_and_limits(app: AppTest) -> None:
+    app.run()
+    text = _text(app)
+    assert "Limites connues" in text and "à vérifier" in text
+    assert len(app.dataframe) >= 3

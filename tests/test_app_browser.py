@@ -1,0 +1,137 @@
+"""The app in a real Chromium: ``streamlit run app.py`` on a free local port, offline.
+
+Waits for the map, clicks inside a known commune with the mouse, and reads the place and a
+known aid in the panel; every request that leaves the machine is blocked (base-map tiles are the
+only ones expected). A screenshot is kept in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geo import settings
+from tests.conftest import ARTIFACTS, needs_chromium
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+FOIX = (42.9653, 1.6069)  # a point in the town centre of Foix (09122)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "ZONAGE_BUILD_DIR": str(built_dir)}
+    streamlit = Path(sys.executable).with_name("streamlit")
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                str(streamlit), "run", "app.py", "--server.headless", "true",
+                "--server.address", "127.0.0.1", "--server.port", str(port),
+                "--browser.gatherUsageStats", "false",
+            ],
+            cwd=settings.PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    if proc.poll() is not None:
+                        pytest.fail(f"streamlit stopped: {log.read_text()}")
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"streamlit did not start: {log.read_text()}")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+class OfflinePage:
+    """A page that reaches only the local server and records what it tried elsewhere."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page, self.base = page, base
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith((self.base, "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def map_frame(self, timeout_s: float = 90) -> Any:
+        """The streamlit-folium frame once its communes are drawn."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "st_folium" in frame.url and (
+                    frame.locator("path.leaflet-interactive").count() > 4000
+                ):
+                    return frame
+            self.page.wait_for_timeout(250)  # lets Playwright process the page's events
+        raise AssertionError("the map did not draw its communes")
+
+    def click_at(self, frame: Any, lat: float, lon: float) -> None:
+        """A real mouse click on the map at a WGS84 position."""
+        x, y = frame.evaluate(
+            """([lat, lon]) => {
+                const p = window.map.latLngToContainerPoint([lat, lon]);
+                const r = window.map.getContainer().getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y];
+            }""",
+            [lat, lon],
+        )
+        box = frame.frame_element().bounding_box()
+        self.page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[OfflinePage]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    yield OfflinePage(context.new_page(), server)
+    context.close()
+
+
+def test_click_on_foix_shows_place_and_aids(page: OfflinePage, server: str) -> None:
+    page.page.goto(f"{server}/?profil=liberal-installation")
+    frame = page.map_frame()
+    page.click_at(frame, *FOIX)
+    panel = page.page.get_by_role("heading", name="Foix (09122)")
+    panel.wait_for(timeout=30_000)
+    page.page.locator('[data-aid="contrat-ars-territoires"]').first.wait_for(timeout=10_000)
+    assert "lat=42.9" in page.page.url and "profil=liberal-installation" in page.page.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "app-clic-foix.png"), full_page=True)
+    assert page.errors == []
+    assert all("basemaps.cartocdn.com" in url for url in page.blocked), page.blocked
+
+
+def test_shared_link_reopens_the_view(page: OfflinePage, server: str) -> None:
+    page.page.goto(f"{server}/?insee=12218&profil=liberal-installation&date=2025-06-01")
+    page.page.get_by_role("heading", name="Conques-en-Rouergue (12218)").wait_for(timeout=60_000)
+    page.page.locator('[data-aid="caim"]').first.wait_for(timeout=10_000)
+    assert page.errors == []

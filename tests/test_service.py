@@ -1,0 +1,98 @@
+"""Click / search / link → place → aids, as the app calls it, on the real layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.lookup import PlaceLookup
+from zonage import cards, service
+from zonage.engine import A_VERIFIER, ELIGIBLE
+
+
+@pytest.fixture(scope="module")
+def lookup(layers) -> PlaceLookup:  # noqa: ANN001
+    return PlaceLookup(layers)
+
+
+def _statuses(view: service.View) -> dict[str, str]:
+    assert view.answer is not None
+    return {r.id: r.status for g in view.answer.groups for r in g.results}
+
+
+def test_click_in_foix_gives_place_and_ars_contract(lookup: PlaceLookup) -> None:
+    state = service.ViewState(profile="liberal-installation", lat=42.9653, lon=1.6069)
+    view = service.view_for(state, lookup, today=dt.date(2025, 3, 1))
+    assert view.error is None
+    assert view.place is not None and view.place.insee == "09122"
+    assert view.place.precision == "point"
+    assert _statuses(view)["contrat-ars-territoires"] == ELIGIBLE  # Ariège: priority department
+    later = _statuses(service.view_for(state, lookup, today=dt.date(2026, 3, 1)))
+    assert "caim" not in later  # closed since 1 Jan 2026: left out
+    # The spot is in the QPV "Centre Ancien" of a ZAC commune: it may be classed ZIP.
+    assert view.place.qpv is not None and view.place.qpv.code == "QP009002"
+    assert later["aide-installation-zac"] == A_VERIFIER
+
+
+def test_click_at_sea_is_a_message_not_an_exception(lookup: PlaceLookup) -> None:
+    view = service.view_for(service.ViewState(lat=43.2, lon=3.9), lookup)
+    assert view.place is None
+    assert view.error and "Occitanie" in view.error
+
+
+def test_commune_state_from_link(lookup: PlaceLookup) -> None:
+    state, errors = service.state_from_query(
+        {"insee": "12218", "profil": "liberal-installation", "date": "2025-06-01"}
+    )
+    assert errors == []
+    view = service.view_for(state, lookup)
+    assert view.place is not None and view.place.nom == "Conques-en-Rouergue"
+    assert _statuses(view)["caim"] == A_VERIFIER  # no zoning class in the source
+    assert view.answer is not None and view.answer.date == dt.date(2025, 6, 1)
+
+
+def test_damaged_link_still_opens_with_messages() -> None:
+    state, errors = service.state_from_query(
+        {"insee": "3155", "profil": "chirurgien", "date": "2025-02-30"}
+    )
+    assert state.insee is None and state.profile == "tous" and state.date is None
+    assert len(errors) == 3
+    assert any("Profil inconnu" in e for e in errors)
+
+
+def test_link_round_trip() -> None:
+    state = service.ViewState(
+        profile="maitre-de-stage", date=dt.date(2024, 5, 2), lat=43.6, lon=1.44
+    )
+    again, errors = service.state_from_query(service.query_from_state(state))
+    assert errors == [] and again == state
+
+
+def test_search_homonyms_offer_choices(lookup: PlaceLookup) -> None:
+    outcome = service.search("Saint-Michel", lookup)
+    assert outcome.place is None
+    assert len(outcome.choices) >= 2
+    assert {insee[:2] for insee, _ in outcome.choices} >= {"31", "32"}
+
+
+def test_search_offline_is_commune_level(lookup: PlaceLookup) -> None:
+    outcome = service.search("Mende", lookup)  # the address service is unreachable in tests
+    assert outcome.error is None and outcome.place is not None
+    assert outcome.place.insee == "48095"
+    assert any("commune" in n for n in outcome.notes)
+
+
+def test_search_nothing_found(lookup: PlaceLookup) -> None:
+    outcome = service.search("zzzz qqqq introuvable", lookup)
+    assert outcome.place is None and outcome.error
+
+
+def test_cards_escape_and_show_sources(lookup: PlaceLookup) -> None:
+    view = service.view_for(service.ViewState(insee="31555"), lookup)
+    assert view.place is not None and view.answer is not None
+    html = cards.place_html(view.place)
+    assert "Toulouse" in html and "CartoSanté" in html
+    result = view.answer.groups[0].results[0]
+    card = cards.aid_html(result)
+    assert f'data-aid="{result.id}"' in card and "Source" in card
