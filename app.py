@@ -189,6 +189,10 @@ def _about_tab() -> None:
     st.markdown(about.known_limits())
 
 
+_MAP_VIEW = "Carte et aides"
+_VIEWS = (_MAP_VIEW, "Exporter la carte", "À propos des données")
+
+
 def main() -> None:
     """The page: sidebar (profile, date, search), map with the aids, export, about."""
     state, errors = service.state_from_query(st.query_params.to_dict())
@@ -202,15 +206,16 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     state = _search(_sidebar(state))
-    carte, export, apropos = st.tabs(
-        ["Carte et aides", "Exporter la carte", "À propos des données"]
+    # Only the chosen view runs (tabs would build the export and the tables on every click).
+    view = st.segmented_control(
+        "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
     )
-    with carte:
-        state = _map_tab(state)
-    with export:
+    if view == "Exporter la carte":
         _export_tab()
-    with apropos:
+    elif view == "À propos des données":
         _about_tab()
+    else:
+        state = _map_tab(state)
     st.query_params.from_dict(service.query_from_state(state))
 
 

@@ -85,8 +85,19 @@ def test_profile_change_updates_aids(app: AppTest) -> None:
     assert 'data-aid="forfait-transport"' in _text(app)
 
 
-def test_about_tab_lists_sources_and_limits(app: AppTest) -> None:
+def test_about_view_lists_sources_and_limits(app: AppTest) -> None:
     app.run()
+    app.button_group(key="vue").set_value("À propos des données").run()
+    assert not app.exception
     text = _text(app)
     assert "Limites connues" in text and "à vérifier" in text
     assert len(app.dataframe) >= 3
+
+
+def test_export_view_offers_the_standalone_file(app: AppTest) -> None:
+    app.run()
+    app.button_group(key="vue").set_value("Exporter la carte").run()
+    assert not app.exception
+    assert app.selectbox(key="export_dep").value == ""
+    app.selectbox(key="export_dep").select("09").run()
+    assert not app.exception
