@@ -72,3 +72,15 @@ NPM_REGISTRY_URL: str = os.environ.get("ZONAGE_NPM_REGISTRY", "https://registry.
 
 #: Version of the built-layer format; ``geo.layer.load`` refuses a build of another version.
 LAYER_FORMAT_VERSION: int = 1
+
+#: Debian's Chromium, driven by the browser tests and the app benchmark, and its flags: without
+#: the background-networking ones it keeps calling home, which a closed network refuses noisily.
+CHROMIUM_PATH: Path = _path("ZONAGE_CHROMIUM", Path("/usr/bin/chromium"))
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)

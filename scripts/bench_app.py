@@ -27,14 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
+from geo import settings  # noqa: E402
 
 
 def _ms(values: list[float]) -> str:
@@ -96,7 +90,9 @@ def first_map() -> None:
             except OSError:
                 time.sleep(0.1)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(
+                executable_path=str(settings.CHROMIUM_PATH), args=list(settings.CHROMIUM_ARGS)
+            )
             times = []
             for _ in range(4):
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})

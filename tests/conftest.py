@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from geo import settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps calling home, which a closed network
-# refuses with console noise.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = settings.CHROMIUM_PATH
 ARTIFACTS = settings.PROJECT_ROOT / "test-artifacts"
 
 # Locally a missing chromium skips the browser tests; in CI (which installs it) it fails them.
@@ -37,6 +26,8 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(settings.CHROMIUM_ARGS)
+        )
         yield chromium
         chromium.close()
