@@ -38,8 +38,14 @@ def _web():  # noqa: ANN202
 
 
 @st.cache_resource
+def _outlines() -> dict:
+    """Exact commune outlines by INSEE code, to outline the chosen commune."""
+    communes = _layers().communes
+    return dict(zip(communes["insee"], communes.geometry, strict=True))
+
+
 def _map():  # noqa: ANN202
-    """The map, built once per server process: a click never rebuilds it."""
+    """The map (a few milliseconds: the web layer and its data file are prepared once)."""
     from geo.webmap import app_map
 
     return app_map(_web(), title=False, collapsed=True)
@@ -72,6 +78,17 @@ def _sidebar(state: service.ViewState) -> service.ViewState:
     )
 
 
+def _centre_on(insee: str, place=None) -> None:  # noqa: ANN001
+    """Move the map to a place chosen in the search box (a click leaves the map where it is)."""
+    if place is not None and place.lon is not None:
+        lon, lat = place.lon, place.lat
+    else:
+        lookup = _lookup()
+        lon, lat = lookup.anchor(lookup.names.code_index(insee))
+    st.session_state["centre"] = (lat, lon)
+    st.session_state["zoom"] = 11
+
+
 def _search(state: service.ViewState) -> service.ViewState:
     st.sidebar.header("Rechercher un lieu")
     with st.sidebar.form("formulaire_recherche"):
@@ -86,6 +103,7 @@ def _search(state: service.ViewState) -> service.ViewState:
         st.session_state["recherche"] = outcome
         st.session_state.pop("choix", None)
         if outcome.place is not None:
+            _centre_on(outcome.place.insee, outcome.place)
             return service.state_for_place(outcome.place, state.profile, state.date)
     outcome = st.session_state.get("recherche")
     if outcome is None:
@@ -98,6 +116,7 @@ def _search(state: service.ViewState) -> service.ViewState:
         )
         if insee and insee != st.session_state.get("choix_vu"):
             st.session_state["choix_vu"] = insee
+            _centre_on(insee)
             return service.ViewState(profile=state.profile, date=state.date, insee=insee)
     elif outcome.error:
         st.sidebar.error(outcome.error)
@@ -137,24 +156,34 @@ def _show_view(view: service.View, profile: str) -> None:
 
 
 def _map_tab(state: service.ViewState) -> service.ViewState:
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        clicked = st_folium(
-            _map(), key="carte", height=640, use_container_width=True,
-            returned_objects=["last_clicked"],
-        )  # fmt: skip
-        st.caption(
-            "Tracés simplifiés pour le web (environ 100 m) : le lieu cliqué est situé sur les"
-            " contours exacts. Sources et millésimes : onglet « À propos des données »."
-        )
-    click = (clicked or {}).get("last_clicked")
+    from geo.webmap.selection import selection_group
+
+    # The click of the previous run is read before drawing, so the map shows the chosen place.
+    click = (st.session_state.get("carte") or {}).get("last_clicked")
     if click and click != st.session_state.get("dernier_clic"):
         st.session_state["dernier_clic"] = click
         state = service.ViewState(
             profile=state.profile, date=state.date, lat=click["lat"], lon=click["lng"]
         )
+    view = service.view_for(state, _lookup())
+    place = view.place
+    point = (place.lon, place.lat) if place and place.lon is not None else None
+    selection = selection_group(
+        _outlines().get(place.insee) if place else None, point, place.nom if place else ""
+    )
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st_folium(
+            _map(), key="carte", height=640, use_container_width=True,
+            returned_objects=["last_clicked"], feature_group_to_add=selection,
+            center=st.session_state.get("centre"), zoom=st.session_state.get("zoom"),
+        )  # fmt: skip
+        st.caption(
+            "Tracés simplifiés pour le web (environ 100 m) : le lieu cliqué est situé sur les"
+            " contours exacts (en bleu). Sources et millésimes : « À propos des données »."
+        )
     with right:
-        _show_view(service.view_for(state, _lookup()), state.profile)
+        _show_view(view, state.profile)
     return state
 
 

@@ -123,6 +123,7 @@ def test_click_on_foix_shows_place_and_aids(page: OfflinePage, server: str) -> N
     panel = page.page.get_by_role("heading", name="Foix (09122)")
     panel.wait_for(timeout=30_000)
     page.page.locator('[data-aid="contrat-ars-territoires"]').first.wait_for(timeout=10_000)
+    frame.locator("path.zonage-selection").wait_for(timeout=10_000)  # the chosen spot is drawn
     assert "lat=42.9" in page.page.url and "profil=liberal-installation" in page.page.url
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "app-clic-foix.png"), full_page=True)
