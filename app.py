@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -13,25 +14,33 @@ from zonage import about, cards, service
 from zonage.errors import ZonageError
 from zonage.profiles import ALL, PROFILE_IDS, label
 
+if TYPE_CHECKING:
+    import folium
+
+    from geo.layer import Layers
+    from geo.lookup import PlaceLookup
+    from geo.webmap import WebLayer
+    from zonage.place import PlaceFacts
+
 st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
 
 
 @st.cache_resource(show_spinner="Chargement de la couche communale…")
-def _layers():  # noqa: ANN202
+def _layers() -> Layers:
     from geo.layer import load
 
     return load()
 
 
 @st.cache_resource(show_spinner="Chargement de la couche communale…")
-def _lookup():  # noqa: ANN202
+def _lookup() -> PlaceLookup:
     from geo.lookup import PlaceLookup
 
     return PlaceLookup(_layers())
 
 
 @st.cache_resource(show_spinner="Préparation de la carte…")
-def _web():  # noqa: ANN202
+def _web() -> WebLayer:
     from geo.webmap import web_layer
 
     return web_layer(_layers())
@@ -44,7 +53,7 @@ def _outlines() -> dict:
     return dict(zip(communes["insee"], communes.geometry, strict=True))
 
 
-def _map():  # noqa: ANN202
+def _map() -> folium.Map:
     """The map (a few milliseconds: the web layer and its data file are prepared once)."""
     from geo.webmap import app_map
 
@@ -78,7 +87,7 @@ def _sidebar(state: service.ViewState) -> service.ViewState:
     )
 
 
-def _centre_on(insee: str, place=None) -> None:  # noqa: ANN001
+def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
     """Move the map to a place chosen in the search box (a click leaves the map where it is)."""
     if place is not None and place.lon is not None:
         lon, lat = place.lon, place.lat

@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 
+from geo.layer import Layers
 from geo.lookup import PlaceLookup
 from zonage import cards, service
 from zonage.engine import A_VERIFIER, ELIGIBLE
 
 
 @pytest.fixture(scope="module")
-def lookup(layers) -> PlaceLookup:  # noqa: ANN001
+def lookup(layers: Layers) -> PlaceLookup:
     return PlaceLookup(layers)
 
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from zonage.engine import Answer, aids_at, parse_date
 from zonage.errors import InvalidInput, ZonageError
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL, parse_profile
+
+if TYPE_CHECKING:
+    from geo.geocode import Geocoder
+    from geo.lookup import PlaceLookup
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,9 @@ def query_from_state(state: ViewState) -> dict[str, str]:
     return params
 
 
-def view_for(state: ViewState, lookup=None, today: dt.date | None = None) -> View:  # noqa: ANN001
+def view_for(
+    state: ViewState, lookup: PlaceLookup | None = None, today: dt.date | None = None
+) -> View:
     """The place and aids of a state; an empty view when it names no place."""
     from geo.lookup import get_lookup
 
@@ -133,7 +140,9 @@ def view_for(state: ViewState, lookup=None, today: dt.date | None = None) -> Vie
     return View(place=place, answer=answer, notes=place.notes)
 
 
-def search(text: str, lookup=None, geocoder=None) -> SearchOutcome:  # noqa: ANN001
+def search(
+    text: str, lookup: PlaceLookup | None = None, geocoder: Geocoder | None = None
+) -> SearchOutcome:
     """What the search box finds for an address, a commune name, a postal code or "lat, lon".
 
     A name shared by several communes gives the list to choose from rather than a guess; when
