@@ -102,12 +102,15 @@ def first_map() -> None:
                 )
                 start = time.perf_counter()
                 page.goto(base)
-                drawn = False
-                while not drawn:
-                    for frame in page.frames:
-                        if "st_folium" in frame.url:
-                            drawn = frame.locator("path.leaflet-interactive").count() > 4000
-                    page.wait_for_timeout(50)
+                frame = None
+                while frame is None:
+                    frame = next((f for f in page.frames if "st_folium" in f.url), None)
+                    page.wait_for_timeout(20)
+                frame.wait_for_function(
+                    "document.querySelectorAll('path.leaflet-interactive').length > 4000",
+                    polling="raf",
+                    timeout=120_000,
+                )
                 times.append(time.perf_counter() - start)
                 page.close()
             browser.close()
