@@ -21,12 +21,12 @@ CSS = """
   background:#e8f5e9;color:#1b5e20;margin-right:.4rem;vertical-align:middle}
 .zc-card.check .zc-badge{background:#ffe0b2;color:#8a3c00}
 .zc-card.no .zc-badge{background:#eeeeee;color:#424242}
-.zc-card dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:.15rem .7rem}
+.zc-card dl{margin:0;display:grid;grid-template-columns:minmax(6rem,28%) 1fr;gap:.15rem .7rem}
 .zc-card dt{font-weight:600;color:#444}
 .zc-card dd{margin:0}
 .zc-card ul{margin:0;padding-left:1.1rem}
 .zc-src{font-size:.8rem;color:#555}
-.zc-place dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .7rem;margin:0}
+.zc-place dl{display:grid;grid-template-columns:minmax(8rem,45%) 1fr;gap:.1rem .7rem;margin:0}
 .zc-place dt{font-weight:600;color:#444}
 .zc-place dd{margin:0}
 </style>
