@@ -24,7 +24,7 @@ import shapely
 from shapely import STRtree
 
 from geo import settings
-from geo.names import Candidate, NameIndex, alias_note, pick_one
+from geo.names import REGION_HINT, Candidate, NameIndex, alias_note, outside_region, pick_one
 from geo.places import CommuneTable, as_list, build_table, point_facts, with_notes
 from zonage.errors import InvalidInput, OutsideRegion
 from zonage.place import PlaceFacts, Qpv
@@ -41,10 +41,6 @@ _SLIVER_MAX_DISTANCE_DEG = 1e-3
 _AXIS_NAMES = {"lat": "Latitude", "lon": "Longitude"}
 _AXIS_LIMITS = {"lat": 90.0, "lon": 180.0}
 _AXIS_EXAMPLES = {"lat": "43.6045", "lon": "1.4440"}
-
-REGION_HINT = (
-    "Choisissez un lieu en Occitanie (départements " + ", ".join(settings.DEPARTMENTS) + ")."
-)
 
 
 def parse_coordinate(value: str | float | int | None, axis: Axis) -> float:
@@ -229,7 +225,7 @@ class PlaceLookup:
                 " région voisine).",
                 hint=REGION_HINT,
             )
-        return OutsideRegion(f"Le point {where} est hors d'Occitanie.", hint=REGION_HINT)
+        return outside_region(f"Le point {where}")
 
     def locate_many(
         self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray

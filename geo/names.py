@@ -67,6 +67,17 @@ def normalize_name(text: str) -> str:
     return " ".join(tokens)
 
 
+REGION_HINT = (
+    "Choisissez un lieu en Occitanie (départements " + ", ".join(settings.DEPARTMENTS) + ")."
+)
+
+
+def outside_region(what: str, departement: str | None = None) -> OutsideRegion:
+    """The French error for something outside Occitanie, e.g. ``Le code INSEE 75056``."""
+    where = f" (département {departement})" if departement else ""
+    return OutsideRegion(f"{what} est hors d'Occitanie{where}.", hint=REGION_HINT)
+
+
 def department_of_code(code: str) -> str:
     """Department of an INSEE commune code or a postal code (first two or three characters)."""
     return code[:3] if code.startswith("97") else code[:2]
@@ -199,10 +210,7 @@ class NameIndex:
             return found
         dep = department_of_code(code)
         if dep not in settings.DEPARTMENTS:
-            raise OutsideRegion(
-                f"Le code postal {code} est hors d'Occitanie (département {dep}).",
-                hint="Cette carte couvre les départements " + ", ".join(settings.DEPARTMENTS) + ".",
-            )
+            raise outside_region(f"Le code postal {code}", dep)
         raise NotFound(
             f"Aucune commune d'Occitanie n'a le code postal {code}.",
             hint="Vérifiez le code postal ou cherchez la commune par son nom.",
@@ -231,10 +239,7 @@ class NameIndex:
             return i, note
         dep = department_of_code(code)
         if dep not in settings.DEPARTMENTS:
-            raise OutsideRegion(
-                f"Le code INSEE {code} est hors d'Occitanie (département {dep}).",
-                hint="Cette carte couvre les départements " + ", ".join(settings.DEPARTMENTS) + ".",
-            )
+            raise outside_region(f"Le code INSEE {code}", dep)
         raise NotFound(
             f"Aucune commune d'Occitanie n'a le code INSEE {code}.",
             hint="Vérifiez le code sur le Code officiel géographique de l'INSEE"
