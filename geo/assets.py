@@ -139,13 +139,20 @@ def _served_name(asset_package: str, version: str) -> str:
     return f"{asset_package}@{version}"
 
 
+# Vendor folders already prepared by this process: the app's reruns skip the file checks.
+_prepared: set[tuple[Path, Path | None]] = set()
+
+
 def prepare_static(static_dir: Path | None = None, assets_dir: Path | None = None) -> Path:
     """Copy the assets into ``static/vendor/<package>@<version>/`` (idempotent); return it.
 
     Each package gets a folder named after its version, so a browser never keeps an old copy
-    in its cache after an upgrade; a file is only rewritten when its content differs.
+    in its cache after an upgrade; a file is only rewritten when its content differs. Done once
+    per process and folder.
     """
     vendor = Path(static_dir or STATIC_DIR) / VENDOR
+    if (vendor, assets_dir) in _prepared and vendor.is_dir():
+        return vendor
     files: list[tuple[Path, Path]] = []
     for a in ASSETS:
         src_pkg = package_dir(a.package, assets_dir)
@@ -165,6 +172,7 @@ def prepare_static(static_dir: Path | None = None, assets_dir: Path | None = Non
     for old in vendor.iterdir():
         if old.is_dir() and old.name not in wanted:
             shutil.rmtree(old, ignore_errors=True)
+    _prepared.add((vendor, assets_dir))
     return vendor
 
 
