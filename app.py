@@ -46,13 +46,6 @@ def _web() -> WebLayer:
     return web_layer(_layers())
 
 
-@st.cache_resource
-def _outlines() -> dict:
-    """Exact commune outlines by INSEE code, to outline the chosen commune."""
-    communes = _layers().communes
-    return dict(zip(communes["insee"], communes.geometry, strict=True))
-
-
 def _map() -> folium.Map:
     """The map (a few milliseconds: the web layer and its data file are prepared once)."""
     from geo.webmap import app_map
@@ -178,7 +171,7 @@ def _map_tab(state: service.ViewState) -> service.ViewState:
     place = view.place
     point = (place.lon, place.lat) if place and place.lon is not None else None
     selection = selection_group(
-        _outlines().get(place.insee) if place else None, point, place.nom if place else ""
+        _lookup().outline(place.insee) if place else None, point, place.nom if place else ""
     )
     left, right = st.columns([3, 2], gap="medium")
     with left:

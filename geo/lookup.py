@@ -280,6 +280,11 @@ class PlaceLookup:
         lon, lat = self._anchors[index]
         return float(lon), float(lat)
 
+    def outline(self, code: str) -> shapely.Geometry | None:
+        """Exact (WGS84) outline of the current commune ``code``, or None if unknown."""
+        index = self.names.code_index(code)
+        return None if index is None else self._geoms[index]
+
     def commune(self, code: str) -> PlaceFacts:
         """Commune-level facts for an INSEE code (a former code maps to today's commune)."""
         index, note = self.names.resolve_code(code)

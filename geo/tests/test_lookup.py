@@ -321,3 +321,8 @@ def test_random_points_in_the_region_resolve_to_exactly_one_commune(
         assert inside == [index]
     assert list(lookup.points([lon], [lat])["insee"]) == [facts.insee]
     assert geoms[index].distance(shapely.Point(lon, lat)) < 1e-3
+
+
+def test_outline_is_the_exact_commune_geometry(lookup, rows) -> None:
+    assert lookup.outline("09122").equals(rows.loc["09122"].geometry)
+    assert lookup.outline("99999") is None
