@@ -5,12 +5,11 @@ date, with amounts, conditions, exclusions, dates, contacts and sources."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import textwrap
 from typing import Any
 
 from zonage.catalogue import load_catalogue
+from zonage.cli._output import emit
 from zonage.cli._place import add_place_arguments, place_from_args
 from zonage.cli.lookup import format_place, lookup_json
 from zonage.engine import (
@@ -77,11 +76,7 @@ def run(args: argparse.Namespace) -> int:
     aid_ids = [catalogue.get(a.strip().lower()).id for a in args.aid] if args.aid else None
     place = place_from_args(args)
     answer = aids_at(place, profile, on, include_all=args.all, aid_ids=aid_ids, catalogue=catalogue)
-    if args.json:
-        json.dump(answer_json(answer), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(format_answer(answer))
+    emit(args.json, lambda: answer_json(answer), lambda: format_answer(answer))
     return 0
 
 

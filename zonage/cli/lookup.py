@@ -4,10 +4,9 @@ every zoning fact there, with the data vintages."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
+from zonage.cli._output import emit
 from zonage.cli._place import add_place_arguments, place_from_args
 from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts
 from zonage.text import ZONE_LABELS, ZRR_LABELS, zone_text
@@ -29,11 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     """Print the place facts; errors propagate as typed ZonageError (exit 2/3/4/5)."""
     place = place_from_args(args)
-    if args.json:
-        json.dump(lookup_json(place), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(format_place(place))
+    emit(args.json, lambda: lookup_json(place), lambda: format_place(place))
     return 0
 
 
