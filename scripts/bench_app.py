@@ -107,7 +107,8 @@ def first_map() -> None:
                     frame = next((f for f in page.frames if "st_folium" in f.url), None)
                     page.wait_for_timeout(20)
                 frame.wait_for_function(
-                    "document.querySelectorAll('path.leaflet-interactive').length > 4000",
+                    "(document.querySelector('canvas.zonage-communes') || {dataset: {}})"
+                    ".dataset.drawn > 4000",
                     polling="raf",
                     timeout=120_000,
                 )

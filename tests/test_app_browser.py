@@ -65,6 +65,12 @@ def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             proc.wait(timeout=20)
 
 
+def _communes_drawn(frame: Any) -> int:
+    """Communes the map's colour layer drew in its last frame (read from its canvas)."""
+    canvas = frame.locator("canvas.zonage-communes[data-drawn]")
+    return int(canvas.first.get_attribute("data-drawn")) if canvas.count() else 0
+
+
 class OfflinePage:
     """A page that reaches only the local server and records what it tried elsewhere."""
 
@@ -88,9 +94,7 @@ class OfflinePage:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             for frame in self.page.frames:
-                if "st_folium" in frame.url and (
-                    frame.locator("path.leaflet-interactive").count() > 4000
-                ):
+                if "st_folium" in frame.url and _communes_drawn(frame) == 4446:
                     return frame
             self.page.wait_for_timeout(250)  # lets Playwright process the page's events
         raise AssertionError("the map did not draw its communes")

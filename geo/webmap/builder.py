@@ -257,7 +257,7 @@ class ZonageLayers(MacroElement):
         self._name = "ZonageLayers"
         self.data = _script_json(data) if data is not None else None
         self.data_url = _script_json(data_url) if data_url is not None else None
-        self.library = _resource("webmap.js")
+        self.library = _resource("communes.js") + _resource("webmap.js")
         self.css = _resource("webmap.css")
 
 

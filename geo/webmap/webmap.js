@@ -4,7 +4,7 @@
  * data.layers (commune fills, zones merged from communes, borders between departments, QPV
  * outlines), the layer switcher, a legend showing the visible layers, and a title.
  * Every text in data is already HTML-escaped by the Python side; no text is built here from
- * anything else. Needs Leaflet (L) and topojson-client (topojson).
+ * anything else. Needs Leaflet (L), topojson-client (topojson) and communes.js.
  */
 function zonageWebMap(map, data) {
   "use strict";
@@ -14,7 +14,9 @@ function zonageWebMap(map, data) {
   var codes = data.communes.insee;
 
   communes.geometries.forEach(function (g, i) { g.properties = { i: i }; });
-  var communeFeatures = topojson.feature(topo, communes).features;
+  // The view is set before any layer is added: every layer is then projected once.
+  var b = data.bounds;
+  map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false });
 
   // smoothFactor 0 below: Leaflet would otherwise simplify each polygon on its own while
   // drawing, opening slivers between neighbours that the shared arcs have just closed.
@@ -38,20 +40,19 @@ function zonageWebMap(map, data) {
     return group;
   }
 
+  // Commune fills: one canvas layer per colour layer, on geometry decoded once (communes.js).
+  var communeGeometry = null;
   function choropleth(spec) {
     return lazyGroup(function (group) {
-      L.geoJSON({ type: "FeatureCollection", features: communeFeatures }, {
+      communeGeometry = communeGeometry || ZonageCommunes.geometry(map, topo, "communes");
+      ZonageCommunes.layer(communeGeometry, {
         pane: "zonage-fill",
-        style: function (f) {
-          var c = spec.classes[spec.values.charAt(f.properties.i)];
-          return options(spec, { fillColor: c.color, fillOpacity: 0.72, color: "#5b5b5b",
-                                 weight: 0.4, opacity: 0.6, smoothFactor: 0 });
-        },
-        onEachFeature: function (f, layer) {
-          var i = f.properties.i;
-          var c = spec.classes[spec.values.charAt(i)];
-          layer.bindTooltip("<b>" + names[i] + "</b> (" + codes[i] + ")<br>" + spec.tooltip +
-                            " : " + c.tip, { sticky: true });
+        codes: spec.values,
+        classes: spec.classes,
+        fill: options(spec, { fillOpacity: 0.72, color: "#5b5b5b", weight: 0.4, opacity: 0.6 }),
+        tooltip: function (i, code) {
+          return "<b>" + names[i] + "</b> (" + codes[i] + ")<br>" + spec.tooltip + " : " +
+                 spec.classes[code].tip;
         }
       }).addTo(group);
     });
@@ -181,7 +182,5 @@ function zonageWebMap(map, data) {
     title.addTo(map);
   }
 
-  var b = data.bounds;
-  map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false });
   return { overlays: overlays, legend: legend };
 }
