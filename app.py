@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -60,24 +61,44 @@ def _export(departement: str | None) -> bytes:
     return render_html(_web(), departement=departement).encode("utf-8")
 
 
-def _sidebar(state: service.ViewState) -> service.ViewState:
+def _inputs(state: service.ViewState) -> service.ViewState:
+    """The view this run shows: the link's, updated by the latest input of the user.
+
+    The sidebar's widgets are drawn after the map (the map then reaches the browser first), so
+    their values are read here from the session: profile and date as the widgets keep them, a
+    place found by the search box or chosen among homonyms (callbacks below, applied once),
+    and a click on the map (read before drawing, so the map shows the chosen place).
+    """
+    session = st.session_state
+    today = dt.date.today()
+    profile = session.get("profil", state.profile)
+    date = session.get("date", state.date or today)
+    state = dataclasses.replace(state, profile=profile, date=None if date == today else date)
+    found = session.pop("lieu_trouve", None)
+    if found is not None:
+        return service.state_for_place(found, state.profile, state.date)
+    chosen = session.pop("lieu_choisi", None)
+    if chosen is not None:
+        return service.ViewState(profile=state.profile, date=state.date, insee=chosen)
+    click = (session.get("carte") or {}).get("last_clicked")
+    if click and click != session.get("dernier_clic"):
+        session["dernier_clic"] = click
+        return service.ViewState(
+            profile=state.profile, date=state.date, lat=click["lat"], lon=click["lng"]
+        )
+    return state
+
+
+def _sidebar(state: service.ViewState) -> None:
     st.sidebar.header("Je suis…")
     options = [*PROFILE_IDS, ALL]
-    profile = st.sidebar.selectbox(
+    st.sidebar.selectbox(
         "Profil", options, index=options.index(state.profile), format_func=label, key="profil"
     )
-    today = dt.date.today()
-    date = st.sidebar.date_input(
-        "Date", value=state.date or today, format="DD/MM/YYYY", key="date",
+    st.sidebar.date_input(
+        "Date", value=state.date or dt.date.today(), format="DD/MM/YYYY", key="date",
         help="Les aides ouvertes à cette date (par défaut : aujourd'hui).",
     )  # fmt: skip
-    return service.ViewState(
-        profile=profile,
-        date=None if date == today else date,
-        insee=state.insee,
-        lat=state.lat,
-        lon=state.lon,
-    )
 
 
 def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
@@ -91,38 +112,43 @@ def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
     st.session_state["zoom"] = 11
 
 
-def _search(state: service.ViewState) -> service.ViewState:
+def _on_search() -> None:
+    outcome = service.search(st.session_state.get("texte", ""), _lookup())
+    st.session_state["recherche"] = outcome
+    st.session_state.pop("choix", None)
+    if outcome.place is not None:
+        st.session_state["lieu_trouve"] = outcome.place
+        _centre_on(outcome.place.insee, outcome.place)
+
+
+def _on_choice() -> None:
+    insee = st.session_state.get("choix")
+    if insee:
+        st.session_state["lieu_choisi"] = insee
+        _centre_on(insee)
+
+
+def _search() -> None:
     st.sidebar.header("Rechercher un lieu")
     with st.sidebar.form("formulaire_recherche"):
-        text = st.text_input(
+        st.text_input(
             "Adresse, commune, code postal ou « lat, lon »",
             placeholder="ex. 1 place du Capitole, Toulouse",
             key="texte",
         )
-        submitted = st.form_submit_button("Chercher")
-    if submitted:
-        outcome = service.search(text, _lookup())
-        st.session_state["recherche"] = outcome
-        st.session_state.pop("choix", None)
-        if outcome.place is not None:
-            _centre_on(outcome.place.insee, outcome.place)
-            return service.state_for_place(outcome.place, state.profile, state.date)
+        st.form_submit_button("Chercher", on_click=_on_search)
     outcome = st.session_state.get("recherche")
     if outcome is None:
-        return state
+        return
     if outcome.choices:
         st.sidebar.warning(outcome.error or "Plusieurs communes correspondent.")
         labels = dict(outcome.choices)
-        insee = st.sidebar.selectbox(
-            "Communes possibles", list(labels), format_func=labels.get, index=None, key="choix"
-        )
-        if insee and insee != st.session_state.get("choix_vu"):
-            st.session_state["choix_vu"] = insee
-            _centre_on(insee)
-            return service.ViewState(profile=state.profile, date=state.date, insee=insee)
+        st.sidebar.selectbox(
+            "Communes possibles", list(labels), format_func=labels.get, index=None, key="choix",
+            on_change=_on_choice,
+        )  # fmt: skip
     elif outcome.error:
         st.sidebar.error(outcome.error)
-    return state
 
 
 def _show_view(view: service.View, profile: str) -> None:
@@ -157,16 +183,9 @@ def _show_view(view: service.View, profile: str) -> None:
             st.html(cards.CSS + "".join(cards.aid_html(r) for r in check))
 
 
-def _map_tab(state: service.ViewState) -> service.ViewState:
+def _map_tab(state: service.ViewState) -> None:
     from geo.webmap.selection import selection_group
 
-    # The click of the previous run is read before drawing, so the map shows the chosen place.
-    click = (st.session_state.get("carte") or {}).get("last_clicked")
-    if click and click != st.session_state.get("dernier_clic"):
-        st.session_state["dernier_clic"] = click
-        state = service.ViewState(
-            profile=state.profile, date=state.date, lat=click["lat"], lon=click["lng"]
-        )
     view = service.view_for(state, _lookup())
     place = view.place
     point = (place.lon, place.lat) if place and place.lon is not None else None
@@ -186,7 +205,6 @@ def _map_tab(state: service.ViewState) -> service.ViewState:
         )
     with right:
         _show_view(view, state.profile)
-    return state
 
 
 def _export_tab() -> None:
@@ -225,7 +243,8 @@ _VIEWS = (_MAP_VIEW, "Exporter la carte", "À propos des données")
 
 
 def main() -> None:
-    """The page: sidebar (profile, date, search), map with the aids, export, about."""
+    """The page: map with the aids (or export, or about), then the sidebar's profile, date and
+    search (drawn last so that the map, the slowest part to show, is sent first)."""
     state, errors = service.state_from_query(st.query_params.to_dict())
     st.title("Aides aux médecins en Occitanie")
     for message in errors:
@@ -236,17 +255,21 @@ def main() -> None:
     except ZonageError as exc:
         st.error(str(exc))
         st.stop()
-    state = _search(_sidebar(state))
+    state = _inputs(state)
+    choice = st.container()
     # Only the chosen view runs (tabs would build the export and the tables on every click).
-    view = st.segmented_control(
-        "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
-    )
+    view = st.session_state.get("vue", _MAP_VIEW)
     if view == "Exporter la carte":
         _export_tab()
     elif view == "À propos des données":
         _about_tab()
     else:
-        state = _map_tab(state)
+        _map_tab(state)
+    choice.segmented_control(
+        "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
+    )
+    _sidebar(state)
+    _search()
     st.query_params.from_dict(service.query_from_state(state))
 
 
