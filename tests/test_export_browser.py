@@ -223,3 +223,53 @@ def test_exported_department_without_tiles_makes_no_request(
         assert _background_pixels(p, 42.95, 1.45, zoom) == 0, f"gap at zoom {zoom}"
     assert page.errors == []
     assert page.blocked == []
+
+
+def test_tooltip_names_the_commune_under_the_mouse(page: Page, layers, tmp_path: Path) -> None:  # noqa: ANN001
+    """The canvas layer's own hit test agrees with the drawn shapes, holes included.
+
+    Points taken inside the simplified shapes the page draws (decoded from the same topology):
+    every fourth of 120 communes spread over the region, and every commune lying inside a hole
+    of another one (an enclave: the surrounding commune must not answer for it).
+    """
+    import shapely
+
+    from geo.webmap import topology
+
+    web = web_layer(layers)
+    shapes = topology.decode(web.topology, "communes")
+    enclaves = set()
+    for geom in shapes:
+        for part in shapely.get_parts(geom):
+            for hole in part.interiors:
+                inner = shapely.Polygon(hole)
+                enclaves.update(
+                    i for i, other in enumerate(shapes) if inner.contains(other.point_on_surface())
+                )
+    assert enclaves, "the region has enclaves (communes inside another commune's hole)"
+    picks = sorted(set(range(0, len(shapes), len(shapes) // 30)) | enclaves)
+    out = tmp_path / "occitanie.html"
+    write_html(web, out)
+    p = page.page
+    p.goto(out.as_uri())
+    p.wait_for_selector("canvas.zonage-communes[data-drawn]")
+    wrong = []
+    for i in picks:
+        point = shapes[i].point_on_surface()
+        p.evaluate(
+            """([lat, lon]) => {
+                const div = document.querySelector(".folium-map");
+                window[div.id].setView([lat, lon], 13, {animate: false});
+            }""",
+            [point.y, point.x],
+        )
+        x, y = _map_point(p, point.y, point.x)
+        p.mouse.move(x + 1, y)
+        p.mouse.move(x, y)
+        code = web.communes["insee"].iloc[i]
+        tip = p.locator(".zonage-commune-tooltip")
+        tip.wait_for()
+        if f"({code})" not in tip.inner_text():
+            wrong.append((code, tip.inner_text()))
+    assert wrong == []
+    assert page.errors == []
