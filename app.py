@@ -26,32 +26,31 @@ if TYPE_CHECKING:
 st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
 
 
-@st.cache_resource(show_spinner="Chargement de la couche communale…")
+# Loaded once per process and per build (geo.per_build): serve.py loads them when the server
+# starts, so the first visitor does not wait for them.
 def _layers() -> Layers:
-    from geo.layer import load
+    from geo import layer
 
-    return load()
+    return layer.get()
 
 
-@st.cache_resource(show_spinner="Chargement de la couche communale…")
 def _lookup() -> PlaceLookup:
-    from geo.lookup import PlaceLookup
+    from geo.lookup import get_lookup
 
-    return PlaceLookup(_layers())
+    return get_lookup()
 
 
-@st.cache_resource(show_spinner="Préparation de la carte…")
 def _web() -> WebLayer:
-    from geo.webmap import web_layer
+    from geo.webmap import get_web_layer
 
-    return web_layer(_layers())
+    return get_web_layer()
 
 
 def _map() -> folium.Map:
     """The map (a few milliseconds: the web layer and its data file are prepared once)."""
     from geo.webmap import app_map
 
-    return app_map(_web(), title=False, collapsed=True)
+    return app_map(_web())
 
 
 @st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
@@ -250,8 +249,9 @@ def main() -> None:
     for message in errors:
         st.warning(f"Lien incomplet : {message}")
     try:
-        _lookup()
-        _map()
+        with st.spinner("Chargement des données de la carte…"):
+            _lookup()
+            _map()
     except ZonageError as exc:
         st.error(str(exc))
         st.stop()

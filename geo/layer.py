@@ -12,6 +12,7 @@ import numpy as np
 
 from geo import build as _build
 from geo import settings
+from geo.per_build import per_build
 from zonage.errors import DataError
 
 _NULLABLE_TEXT = (
@@ -113,3 +114,9 @@ def load(build_dir: Path | None = None) -> Layers:
         metadata=metadata,
         build_dir=build_dir,
     )
+
+
+@per_build
+def get(build_dir: Path) -> Layers:
+    """The layers of ``build_dir`` (default ``settings.BUILD_DIR``), loaded once per build."""
+    return load(build_dir)

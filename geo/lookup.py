@@ -1,7 +1,7 @@
 """Find the place: a point, an INSEE code, a name or a postal code → :class:`PlaceFacts`.
 
-:class:`PlaceLookup` is built once from the loaded layers (:func:`get_lookup` caches it per
-build folder). It keeps the commune polygons in a shapely ``STRtree`` (sorted by INSEE code, so a
+:class:`PlaceLookup` is built once from the loaded layers (:func:`get_lookup` keeps it per
+build). It keeps the commune polygons in a shapely ``STRtree`` (sorted by INSEE code, so a
 point on a shared border goes to the lowest code, deterministically), the 2015 QPV polygons in a
 second tree (a point decides QPV membership, not its commune), and every commune's facts
 precomputed, so one point costs a tree query and a record copy.
@@ -13,7 +13,6 @@ order ``(lon, lat)`` like shapely; pass them by keyword when in doubt.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -23,8 +22,8 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
-from geo import settings
 from geo.names import REGION_HINT, Candidate, NameIndex, alias_note, outside_region, pick_one
+from geo.per_build import per_build
 from geo.places import CommuneTable, as_list, build_table, point_facts, with_notes
 from zonage.errors import InvalidInput, OutsideRegion
 from zonage.place import PlaceFacts, Qpv
@@ -392,22 +391,10 @@ def _decode(encoded: tuple[np.ndarray, pd.Index], index: np.ndarray) -> pd.Categ
     return pd.Categorical.from_codes(codes[index], categories=categories, validate=False)
 
 
-_LOCK = threading.Lock()
-_CACHE: dict[Path, PlaceLookup] = {}
+@per_build
+def get_lookup(build_dir: Path) -> PlaceLookup:
+    """The lookup over the built layer of ``build_dir`` (default ``data/build``), built once
+    per build (a rebuild is picked up by the next call)."""
+    from geo import layer
 
-
-def get_lookup(build_dir: Path | str | None = None) -> PlaceLookup:
-    """The lookup over the built layer of ``build_dir`` (default ``data/build``), loaded once."""
-    key = Path(build_dir if build_dir is not None else settings.BUILD_DIR).resolve()
-    with _LOCK:
-        found = _CACHE.get(key)
-        if found is None:
-            found = PlaceLookup.from_build(key)
-            _CACHE[key] = found
-        return found
-
-
-def clear_cache() -> None:
-    """Forget loaded lookups (after a rebuild of the layer)."""
-    with _LOCK:
-        _CACHE.clear()
+    return PlaceLookup(layer.get(build_dir))

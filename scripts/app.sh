@@ -6,4 +6,5 @@ bash scripts/setup.sh
 .venv/bin/zonage data build --if-missing
 # Simplified web layer and front-end assets, once per build, so the first map opens at once.
 .venv/bin/python -m geo.webmap
-exec .venv/bin/streamlit run app.py "$@"
+# serve.py serves app.py and loads its data as the server starts.
+exec .venv/bin/streamlit run serve.py "$@"

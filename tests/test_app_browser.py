@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _streamlit(script: str, built_dir: Path, log: Path) -> Iterator[str]:
+    """``streamlit run SCRIPT`` on a free local port; yields its URL once it answers."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "ZONAGE_BUILD_DIR": str(built_dir)}
     streamlit = Path(sys.executable).with_name("streamlit")
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
-                str(streamlit), "run", "app.py", "--server.headless", "true",
+                str(streamlit), "run", script, "--server.headless", "true",
                 "--server.address", "127.0.0.1", "--server.port", str(port),
                 "--browser.gatherUsageStats", "false",
             ],
@@ -63,6 +64,13 @@ def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with _streamlit("app.py", built_dir, log) as url:
+        yield url
 
 
 def _communes_drawn(frame: Any) -> int:
@@ -140,3 +148,23 @@ def test_shared_link_reopens_the_view(page: OfflinePage, server: str) -> None:
     page.page.get_by_role("heading", name="Conques-en-Rouergue (12218)").wait_for(timeout=60_000)
     page.page.locator('[data-aid="caim"]').first.wait_for(timeout=10_000)
     assert page.errors == []
+
+
+def test_serve_loads_the_data_as_it_starts(browser: Any, built_dir: Path, tmp_path: Path) -> None:
+    """``streamlit run serve.py`` (what scripts/app.sh runs): the data is loaded before the
+    first visit, which then finds the map and its aids like ``app.py`` alone."""
+    log = tmp_path / "serve.log"
+    with _streamlit("serve.py", built_dir, log) as url:
+        deadline = time.monotonic() + 60
+        while "données de la carte chargées" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        page = OfflinePage(context.new_page(), url)
+        page.page.goto(f"{url}/?insee=31555&profil=liberal-installation")
+        page.map_frame()
+        page.page.get_by_role("heading", name="Toulouse (31555)").wait_for(timeout=30_000)
+        assert page.errors == []
+        context.close()
+    text = log.read_text()
+    assert "Traceback" not in text and "Error" not in text, text

@@ -6,7 +6,7 @@ Typical use::
     from geo.webmap import app_map, build_map, web_layer
 
     web = web_layer(load())     # read from data/build/web/ (computed there once per build)
-    fmap = app_map(web, title=False, collapsed=True)   # for streamlit-folium (served assets)
+    fmap = app_map(web)         # for streamlit-folium (served assets, no title, folded)
     fmap = build_map(web, departement="09")            # standalone page, everything inline
 
 ``geo.export`` writes the standalone page to a file; ``python -m geo.webmap`` prepares the
@@ -14,7 +14,7 @@ cache and the app's ``static/`` copies ahead of time.
 """
 
 from geo.webmap.builder import app_map, build_map, check_layers, payload
-from geo.webmap.layer import WebLayer, check, prepare, web_layer
+from geo.webmap.layer import WebLayer, check, get_web_layer, prepare, web_layer
 from geo.webmap.style import LAYER_IDS
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "build_map",
     "check",
     "check_layers",
+    "get_web_layer",
     "payload",
     "prepare",
     "web_layer",

@@ -361,10 +361,12 @@ def build_map(
 
 
 def app_map(web: WebLayer, **options: Any) -> folium.Map:
-    """The map for the Streamlit app (``build_map`` in ``"served"`` mode; same options).
+    """The map for the Streamlit app: ``build_map`` in ``"served"`` mode, with no title box and
+    the layer switcher and legend folded (the page around it says what the map shows); the
+    same options as ``build_map`` change that.
 
     Needs ``server.enableStaticServing`` (``.streamlit/config.toml``): the assets and the
     map's data are fetched from ``static/``, so the app works offline and a rerun sends only
     a small script to the browser.
     """
-    return build_map(web, mode="served", **options)
+    return build_map(web, mode="served", **{"title": False, "collapsed": True, **options})

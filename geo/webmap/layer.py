@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from geo import atomic, settings
+from geo.per_build import per_build
 from geo.webmap import topology
 from geo.webmap.style import LAYERS
 from zonage.errors import DataError, InvalidInput
@@ -351,3 +352,12 @@ def web_layer(
         if old != path:
             old.unlink(missing_ok=True)
     return web
+
+
+@per_build
+def get_web_layer(build_dir: Path) -> WebLayer:
+    """The web layer of the built layer in ``build_dir`` (default ``settings.BUILD_DIR``),
+    kept in memory once per build (read from its cache folder, or prepared there once)."""
+    from geo import layer
+
+    return web_layer(layer.get(build_dir))
