@@ -25,6 +25,7 @@ def warm() -> None:
 
     start = time.perf_counter()
     try:
+        # Not streamlit_folium: a component is registered only when imported by a page run.
         from geo.lookup import get_lookup
         from geo.webmap import app_map, get_web_layer
         from zonage import cards, service  # noqa: F401
