@@ -115,11 +115,15 @@ function zonageWebMap(map, data) {
   var colours = {};
   var overlays = {};
   var sections = [];
+  var outlines = [];
   data.layers.forEach(function (spec) {
     var layer = builders[spec.kind](spec);
     (spec.kind === "choropleth" ? colours : overlays)[spec.title] = layer;
     sections.push({ layer: layer, spec: spec });
-    if (spec.shown) layer.addTo(map);
+    if (spec.shown) {
+      if (spec.kind === "choropleth") layer.addTo(map);
+      else outlines.push(layer);
+    }
   });
   if (Object.keys(colours).length) colours[data.no_colour_label] = L.layerGroup();
   if (data.tiles) {
@@ -168,7 +172,14 @@ function zonageWebMap(map, data) {
     legend.getContainer().innerHTML = html + "</details>";
   }
   map.on("overlayadd overlayremove baselayerchange", drawLegend);
-  drawLegend();
+  // The colour layer is painted first; the outlines shown at start (QPV, department borders)
+  // and then the legend follow right after that first frame.
+  requestAnimationFrame(function () {
+    setTimeout(function () {
+      outlines.forEach(function (layer) { layer.addTo(map); });
+      drawLegend();
+    }, 0);
+  });
 
   if (data.title) {
     var title = L.control({ position: "topleft" });
