@@ -176,19 +176,22 @@ def prepare_static(static_dir: Path | None = None, assets_dir: Path | None = Non
     return vendor
 
 
-def publish(text: str, static_dir: Path | None = None, *, keep: int = 20) -> str:
-    """Write ``text`` under ``static/data/`` with a name taken from its content; return the
-    path relative to the ``static/`` folder (to append to its URL).
+def publish(
+    text: str, static_dir: Path | None = None, *, suffix: str = ".json", keep: int = 20
+) -> str:
+    """Write ``text`` under ``static/data/`` with a name taken from its content (and ending in
+    ``suffix``); return the path relative to the ``static/`` folder (to append to its URL).
 
-    Written atomically and only once; the folder keeps the ``keep`` most recent files.
+    Written atomically and only once; the folder keeps the ``keep`` most recent files of
+    each suffix.
     """
     folder = Path(static_dir or STATIC_DIR) / DATA
     data = text.encode("utf-8")
-    name = f"{hashlib.sha256(data).hexdigest()[:24]}.json"
+    name = f"{hashlib.sha256(data).hexdigest()[:24]}{suffix}"
     target = folder / name
     if not target.is_file():
         atomic.write_bytes(target, data)
-        files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[keep:]:
             old.unlink(missing_ok=True)
     return f"{DATA}/{name}"

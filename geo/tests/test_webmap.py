@@ -351,15 +351,20 @@ def test_served_map_links_local_copies(web: WebLayer, tmp_path: Path) -> None:
     for url in urls:
         assert (tmp_path / url.removeprefix("../../app/static/")).is_file(), url
     assert (tmp_path / "vendor/leaflet@1.9.4/images/layers.png").is_file()
-    # The data is fetched from a file named after its content; the script itself stays small.
-    (data_url,) = re.findall(r'fetch\("\.\./\.\./app/static/(data/[0-9a-f]+\.json)"\)', page)
+    # The data is fetched from a file named after its content, by a loader script linked
+    # before Leaflet (it starts the download while the libraries load); the page stays small.
+    loader_url = re.findall(r'<script src="\.\./\.\./app/static/(data/[0-9a-f]+\.js)"', page)
+    assert len(loader_url) == 1 and page.index(loader_url[0]) < page.index("leaflet.js")
+    loader = (tmp_path / loader_url[0]).read_text(encoding="utf-8")
+    (data_url,) = re.findall(r'fetch\("\.\./\.\./app/static/(data/[0-9a-f]+\.json)"\)', loader)
     data = json.loads((tmp_path / data_url).read_text(encoding="utf-8"))
     assert data["collapsed"] is True and data["title"] is None
+    assert f'window.zonageData["../../app/static/{data_url}"]' in page
     assert len(page) < 100_000
-    # Built again (a rerun of the app): same file, nothing rewritten.
+    # Built again (a rerun of the app): same files, nothing rewritten.
     again = build_map(web, mode="served", static_dir=tmp_path, title=False, collapsed=True)
-    assert data_url in again.get_root().render()
-    assert len(list((tmp_path / "data").iterdir())) == 1
+    assert data_url in loader and loader_url[0] in again.get_root().render()
+    assert len(list((tmp_path / "data").iterdir())) == 2
 
 
 def test_app_map_uses_served_assets(

@@ -224,8 +224,9 @@ class ZonageLayers(MacroElement):
     """The map's layers, legend and title: ``webmap.js`` run on the data of :func:`payload`.
 
     The data is either written into the script (``data``: a standalone page) or fetched from
-    ``data_url`` (the app: the page Streamlit sends on every rerun stays small). Everything is
-    in the ``script`` macro, which streamlit-folium runs too, except the style sheet.
+    ``data_url`` (the app: the page Streamlit sends on every rerun stays small) by the script
+    of :func:`data_loader`, loaded before Leaflet. Everything is in the ``script`` macro, which
+    streamlit-folium runs too, except the style sheet.
     """
 
     _template = Template(
@@ -236,11 +237,7 @@ class ZonageLayers(MacroElement):
         {% macro script(this, kwargs) %}
             {{ this.library }}
             {% if this.data_url %}
-            fetch({{ this.data_url }})
-              .then(function (r) {
-                if (!r.ok) throw new Error("HTTP " + r.status);
-                return r.json();
-              })
+            window.zonageData[{{ this.data_url }}]
               .then(function (data) { zonageWebMap({{ this._parent.get_name() }}, data); })
               .catch(function (e) { console.error("Données de la carte indisponibles", e); });
             {% else %}
@@ -259,6 +256,26 @@ class ZonageLayers(MacroElement):
         self.data_url = _script_json(data_url) if data_url is not None else None
         self.library = _resource("communes.js") + _resource("webmap.js")
         self.css = _resource("webmap.css")
+
+
+def data_loader(data_url: str) -> str:
+    """A script that starts downloading the map's data as soon as it runs.
+
+    Loaded first in the app's map frame, it fetches the data while Leaflet and topojson-client
+    load (streamlit-folium loads scripts one after the other, and runs the map's own script
+    last); :class:`ZonageLayers` then takes the pending answer from ``window.zonageData``.
+    """
+    url = _script_json(data_url)
+    return (
+        "(function () {\n"
+        "  var pending = (window.zonageData = window.zonageData || {});\n"
+        f"  pending[{url}] = fetch({url}).then(function (r) {{\n"
+        '    if (!r.ok) throw new Error("HTTP " + r.status);\n'
+        "    return r.json();\n"
+        "  });\n"
+        f"  pending[{url}].catch(function () {{}});  // reported by the map's script\n"
+        "})();\n"
+    )
 
 
 class InlineAssets(MacroElement):
@@ -352,9 +369,11 @@ def build_map(
         base = static_url if static_url.endswith("/") else static_url + "/"
         assets.prepare_static(static_dir)
         js, css = assets.served_links(base)
-        fmap.default_js = js
+        data_url = _published_url(web, options, static_dir, base)
+        loader = assets.publish(data_loader(data_url), static_dir, suffix=".js")
+        fmap.default_js = [("zonage-data", base + loader), *js]
         fmap.default_css = css
-        fmap.add_child(ZonageLayers(data_url=_published_url(web, options, static_dir, base)))
+        fmap.add_child(ZonageLayers(data_url=data_url))
     else:
         raise ValueError(f"unknown mode {mode!r}")
     return fmap

@@ -1,0 +1,276 @@
+"""Carte des aides aux médecins en Occitanie: the Streamlit page (thin; logic lives in
+``zonage.service``, ``zonage.cards``, ``zonage.about`` and ``geo.webmap``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from zonage import about, cards, service
+from zonage.errors import ZonageError
+from zonage.profiles import ALL, PROFILE_IDS, label
+
+if TYPE_CHECKING:
+    import folium
+
+    from geo.layer import Layers
+    from geo.lookup import PlaceLookup
+    from geo.webmap import WebLayer
+    from zonage.place import PlaceFacts
+
+st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
+
+
+# Loaded once per process and per build (geo.per_build): serve.py loads them when the server
+# starts, so the first visitor does not wait for them.
+def _layers() -> Layers:
+    from geo import layer
+
+    return layer.get()
+
+
+def _lookup() -> PlaceLookup:
+    from geo.lookup import get_lookup
+
+    return get_lookup()
+
+
+def _web() -> WebLayer:
+    from geo.webmap import get_web_layer
+
+    return get_web_layer()
+
+
+def _map() -> folium.Map:
+    """The map (a few milliseconds: the web layer and its data file are prepared once)."""
+    from geo.webmap import app_map
+
+    return app_map(_web())
+
+
+@st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
+def _export(departement: str | None) -> bytes:
+    from geo.export import render_html
+
+    return render_html(_web(), departement=departement).encode("utf-8")
+
+
+def _inputs(state: service.ViewState) -> service.ViewState:
+    """The view this run shows: the link's, updated by the latest input of the user.
+
+    The sidebar's widgets are drawn after the map (the map then reaches the browser first), so
+    their values are read here from the session: profile and date as the widgets keep them, a
+    place found by the search box or chosen among homonyms (callbacks below, applied once),
+    and a click on the map (read before drawing, so the map shows the chosen place).
+    """
+    session = st.session_state
+    today = dt.date.today()
+    profile = session.get("profil", state.profile)
+    date = session.get("date", state.date or today)
+    state = dataclasses.replace(state, profile=profile, date=None if date == today else date)
+    found = session.pop("lieu_trouve", None)
+    if found is not None:
+        return service.state_for_place(found, state.profile, state.date)
+    chosen = session.pop("lieu_choisi", None)
+    if chosen is not None:
+        return service.ViewState(profile=state.profile, date=state.date, insee=chosen)
+    click = (session.get("carte") or {}).get("last_clicked")
+    if click and click != session.get("dernier_clic"):
+        session["dernier_clic"] = click
+        return service.ViewState(
+            profile=state.profile, date=state.date, lat=click["lat"], lon=click["lng"]
+        )
+    return state
+
+
+def _sidebar(state: service.ViewState) -> None:
+    st.sidebar.header("Je suis…")
+    options = [*PROFILE_IDS, ALL]
+    st.sidebar.selectbox(
+        "Profil", options, index=options.index(state.profile), format_func=label, key="profil"
+    )
+    st.sidebar.date_input(
+        "Date", value=state.date or dt.date.today(), format="DD/MM/YYYY", key="date",
+        help="Les aides ouvertes à cette date (par défaut : aujourd'hui).",
+    )  # fmt: skip
+
+
+def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
+    """Move the map to a place chosen in the search box (a click leaves the map where it is)."""
+    if place is not None and place.lon is not None:
+        lon, lat = place.lon, place.lat
+    else:
+        lookup = _lookup()
+        lon, lat = lookup.anchor(lookup.names.code_index(insee))
+    st.session_state["centre"] = (lat, lon)
+    st.session_state["zoom"] = 11
+
+
+def _on_search() -> None:
+    outcome = service.search(st.session_state.get("texte", ""), _lookup())
+    st.session_state["recherche"] = outcome
+    st.session_state.pop("choix", None)
+    if outcome.place is not None:
+        st.session_state["lieu_trouve"] = outcome.place
+        _centre_on(outcome.place.insee, outcome.place)
+
+
+def _on_choice() -> None:
+    insee = st.session_state.get("choix")
+    if insee:
+        st.session_state["lieu_choisi"] = insee
+        _centre_on(insee)
+
+
+def _search() -> None:
+    st.sidebar.header("Rechercher un lieu")
+    with st.sidebar.form("formulaire_recherche"):
+        st.text_input(
+            "Adresse, commune, code postal ou « lat, lon »",
+            placeholder="ex. 1 place du Capitole, Toulouse",
+            key="texte",
+        )
+        st.form_submit_button("Chercher", on_click=_on_search)
+    outcome = st.session_state.get("recherche")
+    if outcome is None:
+        return
+    if outcome.choices:
+        st.sidebar.warning(outcome.error or "Plusieurs communes correspondent.")
+        labels = dict(outcome.choices)
+        st.sidebar.selectbox(
+            "Communes possibles", list(labels), format_func=labels.get, index=None, key="choix",
+            on_change=_on_choice,
+        )  # fmt: skip
+    elif outcome.error:
+        st.sidebar.error(outcome.error)
+
+
+def _show_view(view: service.View, profile: str) -> None:
+    if view.error:
+        st.error(view.error)
+        return
+    if view.place is None or view.answer is None:
+        st.info(
+            "Cliquez sur la carte, ou cherchez une adresse ou une commune dans le panneau de"
+            " gauche, pour voir les aides qui s'y appliquent."
+        )
+        return
+    st.html(cards.CSS + cards.place_html(view.place))
+    counts = view.answer.to_dict()["counts"]
+    st.markdown(
+        f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {label(profile)} : "
+        f"{counts['eligible']} éligible(s), {counts['a_verifier']} à vérifier"
+    )
+    for group in view.answer.groups:
+        eligible = [r for r in group.results if r.status == "eligible"]
+        check = [r for r in group.results if r.status == "a_verifier"]
+        if not eligible and not check:
+            continue
+        if profile == ALL:
+            st.subheader(group.label)
+        if eligible:
+            st.html(cards.CSS + "".join(cards.aid_html(r) for r in eligible))
+        if check:
+            st.markdown(
+                "**À vérifier** : les données ne permettent pas de trancher, voyez qui contacter."
+            )
+            st.html(cards.CSS + "".join(cards.aid_html(r) for r in check))
+
+
+def _map_tab(state: service.ViewState) -> None:
+    from geo.webmap.selection import selection_group
+
+    view = service.view_for(state, _lookup())
+    place = view.place
+    point = (place.lon, place.lat) if place and place.lon is not None else None
+    selection = selection_group(
+        _lookup().outline(place.insee) if place else None, point, place.nom if place else ""
+    )
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st_folium(
+            _map(), key="carte", height=640, use_container_width=True,
+            returned_objects=["last_clicked"], feature_group_to_add=selection,
+            center=st.session_state.get("centre"), zoom=st.session_state.get("zoom"),
+        )  # fmt: skip
+        st.caption(
+            "Tracés simplifiés pour le web (environ 100 m) : le lieu cliqué est situé sur les"
+            " contours exacts (en bleu). Sources et millésimes : « À propos des données »."
+        )
+    with right:
+        _show_view(view, state.profile)
+
+
+def _export_tab() -> None:
+    st.markdown(
+        "Un seul fichier HTML, lisible sans connexion : zones, QPV, massifs, ZRR/FRR,"
+        " départements prioritaires, légende et sources."
+    )
+    departements = {"": "Toute l'Occitanie"} | {
+        code: f"{code} {nom}" for code, nom in sorted(_web().departements.items())
+    }
+    choice = st.selectbox(
+        "Étendue", list(departements), format_func=departements.get, key="export_dep"
+    )
+    name = f"carte-aides-medecins-{choice or 'occitanie'}.html"
+    st.download_button("Télécharger la carte (HTML)", _export(choice or None), name, "text/html")
+
+
+def _about_tab() -> None:
+    layers = _layers()
+    st.subheader("Données cartographiques")
+    st.dataframe(pd.DataFrame(about.sources_table(layers.sources)), hide_index=True)
+    st.markdown("**Millésime de chaque couche**")
+    for name, text in layers.vintages.items():
+        st.markdown(f"- *{name}* : {text}")
+    st.subheader("Documents sources des aides")
+    st.dataframe(pd.DataFrame(about.brochures()), hide_index=True)
+    for group in about.key_figures():
+        st.subheader(group["title"])
+        st.caption(f"Source : {group['source']}")
+        st.dataframe(pd.DataFrame(group["rows"]), hide_index=True)
+    st.markdown(about.known_limits())
+
+
+_MAP_VIEW = "Carte et aides"
+_VIEWS = (_MAP_VIEW, "Exporter la carte", "À propos des données")
+
+
+def main() -> None:
+    """The page: map with the aids (or export, or about), then the sidebar's profile, date and
+    search (drawn last so that the map, the slowest part to show, is sent first)."""
+    state, errors = service.state_from_query(st.query_params.to_dict())
+    header = st.container()
+    header.title("Aides aux médecins en Occitanie")
+    for message in errors:
+        header.warning(f"Lien incomplet : {message}")
+    try:
+        _lookup()
+        _map()
+    except ZonageError as exc:
+        st.error(str(exc))
+        st.stop()
+    state = _inputs(state)
+    choice = st.container()
+    # Only the chosen view runs (tabs would build the export and the tables on every click).
+    view = st.session_state.get("vue", _MAP_VIEW)
+    if view == "Exporter la carte":
+        _export_tab()
+    elif view == "À propos des données":
+        _about_tab()
+    else:
+        _map_tab(state)
+    choice.segmented_control(
+        "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
+    )
+    _sidebar(state)
+    _search()
+    st.query_params.from_dict(service.query_from_state(state))
+
+
+main()
