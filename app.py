@@ -54,7 +54,8 @@ def _map() -> folium.Map:
 
 
 @st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
-def _export(departement: str | None) -> bytes:
+def _export(departement: str | None, build: str | None) -> bytes:
+    """The standalone page (``build``: the web layer's fingerprint, so a rebuild is seen)."""
     from geo.export import render_html
 
     return render_html(_web(), departement=departement).encode("utf-8")
@@ -218,7 +219,12 @@ def _export_tab() -> None:
         "Étendue", list(departements), format_func=departements.get, key="export_dep"
     )
     name = f"carte-aides-medecins-{choice or 'occitanie'}.html"
-    st.download_button("Télécharger la carte (HTML)", _export(choice or None), name, "text/html")
+    st.download_button(
+        "Télécharger la carte (HTML)",
+        _export(choice or None, _web().stats.get("fingerprint")),
+        name,
+        "text/html",
+    )
 
 
 def _about_tab() -> None:
