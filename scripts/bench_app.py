@@ -136,7 +136,7 @@ def _s(values: list[float]) -> str:
     return f"median {q[0]:.2f} s, p90 {q[1]:.2f} s"
 
 
-def first_map(visits: int = 9) -> None:
+def first_map(visits: int = 12) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
