@@ -33,7 +33,7 @@ def warm() -> None:
         lookup = get_lookup()
         app_map(get_web_layer())  # publishes the map's data file under static/
         service.view_for(service.ViewState(profile="tous", insee="31555"), lookup)
-    except ZonageError as exc:
+    except (ZonageError, OSError) as exc:  # the page shows the same problem to its visitor
         log.warning("données non chargées au démarrage : %s", exc)
         return
     log.info("données de la carte chargées en %.1f s", time.perf_counter() - start)

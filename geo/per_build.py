@@ -33,8 +33,7 @@ def _key(build_dir: Path | str | None) -> tuple[Path, tuple[int, int] | None]:
 def per_build(make: Callable[[Path], T]) -> Callable[..., T]:
     """``make(build_dir)`` computed once per build folder and build (thread-safe).
 
-    The wrapped function takes ``build_dir`` (default ``settings.BUILD_DIR``) and has a
-    ``cache_clear()`` method.
+    The wrapped function takes ``build_dir`` (default ``settings.BUILD_DIR``).
     """
     lock = threading.Lock()
     cache: dict[Path, tuple[tuple[int, int] | None, T]] = {}
@@ -50,5 +49,4 @@ def per_build(make: Callable[[Path], T]) -> Callable[..., T]:
             cache[folder] = (stamp, value)
             return value
 
-    get.cache_clear = cache.clear  # type: ignore[attr-defined]
     return get
