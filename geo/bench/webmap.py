@@ -99,7 +99,7 @@ def run(out: Callable[[str], None] = print) -> None:
         )
         data = payload(cached)
         data_bytes = len(_script_json(data).encode("utf-8"))
-        topo_bytes = len(_script_json(data["topology"]).encode("utf-8"))
+        topo_bytes = len(_script_json([data["topology"], data["arcs"]]).encode("utf-8"))
         out(
             f"exported whole region, all layers, assets inline: {_mb(page_bytes)}"
             f"  [target <= {_mb(TARGET_EXPORT_BYTES)}: {_ok(page_bytes, TARGET_EXPORT_BYTES)}];"

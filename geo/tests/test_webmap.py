@@ -304,12 +304,19 @@ def test_page_data_describes_every_layer(web: WebLayer) -> None:
         ).replace("&#x27;", "'")
 
 
+def test_page_data_sends_the_arcs_flat(web: WebLayer) -> None:
+    data = payload(web)
+    assert "arcs" not in data["topology"]
+    pairs = [[flat[i : i + 2] for i in range(0, len(flat), 2)] for flat in data["arcs"]]
+    assert pairs == web.topology["arcs"]
+
+
 def test_layer_choice_and_department(web: WebLayer) -> None:
     data = payload(web.subset("32"), ["frr", "departements"], departement="32")
     assert [s["id"] for s in data["layers"]] == ["frr", "departements"]
     assert data["layers"][0]["shown"]  # the only colour layer asked for is drawn
     assert "qpv" not in data["topology"]["objects"]
-    assert len(data["topology"]["arcs"]) < len(web.subset("32").topology["arcs"])
+    assert len(data["arcs"]) < len(web.subset("32").topology["arcs"])
     assert "Gers (32)" in data["title"]
     small = render_html(web, departement="32", layers=["zonage"])
     assert len(small) < len(render_html(web)) / 4

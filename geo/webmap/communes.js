@@ -8,7 +8,8 @@
  * path per class and strokes every border once. The commune under the mouse is found with a
  * grid of bounding boxes and a ray-crossing test on the same arcs, for the tooltip.
  *
- * ZonageCommunes.geometry(map, topology, objectName) -> shared geometry (decode once)
+ * ZonageCommunes.geometry(map, topology, arcs, objectName) -> shared geometry (decode once);
+ *   arcs: the topology's arcs as flat delta-encoded lists [dx0, dy0, dx1, dy1, ...]
  * ZonageCommunes.layer(geometry, options) -> a Leaflet layer; options: codes (one character
  *   per commune), classes ({code: {color, ...}}), fill ({fillOpacity, color, weight, opacity}),
  *   tooltip(i, code) -> HTML, pane.
@@ -35,23 +36,23 @@ var ZonageCommunes = (function () {
     };
   }
 
-  function geometry(map, topo, objectName) {
+  function geometry(map, topo, flatArcs, objectName) {
     var project = projector(map.options.crs);
     var sx = topo.transform.scale[0], sy = topo.transform.scale[1];
     var tx = topo.transform.translate[0], ty = topo.transform.translate[1];
-    var nArcs = topo.arcs.length, nPoints = 0, a, i;
-    for (a = 0; a < nArcs; a++) nPoints += topo.arcs[a].length;
+    var nArcs = flatArcs.length, nPoints = 0, a, i;
+    for (a = 0; a < nArcs; a++) nPoints += flatArcs[a].length / 2;
     var xs = new Float64Array(nPoints), ys = new Float64Array(nPoints);
     var start = new Int32Array(nArcs + 1);
     var arcBox = new Float64Array(nArcs * 4);
     var k = 0;
     for (a = 0; a < nArcs; a++) {
-      var arc = topo.arcs[a], qx = 0, qy = 0;
+      var arc = flatArcs[a], qx = 0, qy = 0;
       var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       start[a] = k;
-      for (i = 0; i < arc.length; i++, k++) {
-        qx += arc[i][0];
-        qy += arc[i][1];
+      for (i = 0; i < arc.length; i += 2, k++) {
+        qx += arc[i];
+        qy += arc[i + 1];
         var p = project(qy * sy + ty, qx * sx + tx);
         xs[k] = p.x;
         ys[k] = p.y;

@@ -10,6 +10,19 @@ function zonageWebMap(map, data) {
   "use strict";
   var topo = data.topology;
   var communes = topo.objects.communes;
+  // The arcs come apart from the topology as flat [dx0, dy0, dx1, dy1, ...] lists (parsed about
+  // three times faster than pairs); the pairs topojson-client reads are rebuilt the first time
+  // an outline layer needs them, after the commune fills are on screen.
+  function topology() {
+    if (!topo.arcs) {
+      topo.arcs = data.arcs.map(function (flat) {
+        var pairs = [];
+        for (var i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
+        return pairs;
+      });
+    }
+    return topo;
+  }
   var names = data.communes.nom;
   var codes = data.communes.insee;
 
@@ -44,7 +57,7 @@ function zonageWebMap(map, data) {
   var communeGeometry = null;
   function choropleth(spec) {
     return lazyGroup(function (group) {
-      communeGeometry = communeGeometry || ZonageCommunes.geometry(map, topo, "communes");
+      communeGeometry = communeGeometry || ZonageCommunes.geometry(map, topo, data.arcs, "communes");
       ZonageCommunes.layer(communeGeometry, {
         pane: "zonage-fill",
         codes: spec.values,
@@ -66,7 +79,7 @@ function zonageWebMap(map, data) {
           return spec.values.charAt(g.properties.i) === code;
         });
         if (!parts.length) return;
-        L.geoJSON(topojson.merge(topo, parts), {
+        L.geoJSON(topojson.merge(topology(), parts), {
           pane: "zonage-zones",
           interactive: false,
           style: options(spec, { color: c.color, fillColor: c.color, smoothFactor: 0 })
@@ -78,7 +91,7 @@ function zonageWebMap(map, data) {
   function mesh(spec) {
     var c = spec.classes[Object.keys(spec.classes)[0]];
     return lazyGroup(function (group) {
-      var lines = topojson.mesh(topo, communes, function (a, b) {
+      var lines = topojson.mesh(topology(), communes, function (a, b) {
         return a === b || spec.values.charAt(a.properties.i) !== spec.values.charAt(b.properties.i);
       });
       L.geoJSON(lines, {
@@ -96,7 +109,7 @@ function zonageWebMap(map, data) {
     return lazyGroup(function (group) {
       var q = topo.objects.qpv;
       q.geometries.forEach(function (g, i) { g.properties = { i: i }; });
-      L.geoJSON(topojson.feature(topo, q), {
+      L.geoJSON(topojson.feature(topology(), q), {
         pane: "zonage-qpv",
         style: options(spec, { color: c.color }),
         onEachFeature: function (f, layer) {
