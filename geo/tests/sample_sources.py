@@ -19,6 +19,8 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Polygon, box
 
+from geo.loaders.cog import CodeMapper, Cog, CommuneHistory, load_cog, load_history
+
 HISTORY_HEADER = (
     "MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,"
     "TYPECOM_AP,COM_AP,TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP"
@@ -162,3 +164,13 @@ def write_sample(root: Path) -> dict[str, Path]:
         ),
     )
     return paths
+
+
+def sample_cog(root: Path) -> tuple[dict[str, Path], Cog, CommuneHistory, CodeMapper]:
+    """The sample written under ``root``, its COG and history loaded, and their code mapper."""
+    sample = write_sample(root)
+    history = load_history(sample["cog_history"])
+    cog = load_cog(
+        sample["cog2026_communes"], sample["cog2026_epci"], sample["cog2026_departements"], history
+    )
+    return sample, cog, history, CodeMapper.from_cog(cog, history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 import shapely
-from sample_sources import polygons_2018, square, write_geojson, write_sample
+from sample_sources import SQUARES_2018, polygons_2018, square, write_geojson, write_sample
 from shapely.geometry import Polygon
 
 from geo.loaders.cog import CodeMapper, load_cog, load_history
@@ -54,15 +54,7 @@ def test_polygons_are_dissolved_into_current_communes(sample, mapper) -> None:
 
 
 def test_polygon_without_current_commune_is_an_error(tmp_path, mapper) -> None:
-    squares = {
-        "09001": (0, 0),
-        "09002": (1, 0),
-        "09003": (2, 0),
-        "09004": (0, 1),
-        "09005": (1, 1),
-        "09007": (2, 1),
-        "09099": (3, 0),
-    }
+    squares = {**SQUARES_2018, "09099": (3, 0)}  # a polygon no current commune descends from
     path = write_geojson(tmp_path / "c.geojson", polygons_2018(squares))
     with pytest.raises(DataError, match="09099"):
         load_commune_polygons([path], mapper)

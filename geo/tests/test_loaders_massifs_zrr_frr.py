@@ -5,9 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import pytest
-from sample_sources import square, write_geojson, write_sample, write_text
+from sample_sources import sample_cog, square, write_geojson, write_text
 
-from geo.loaders.cog import CodeMapper, load_cog, load_history
 from geo.loaders.massifs import load_massif_communes, load_massif_outlines
 from geo.loaders.zrr_frr import load_frr, read_zrr_sheet, zrr_from_sheet
 from zonage.errors import DataError
@@ -15,12 +14,8 @@ from zonage.errors import DataError
 
 @pytest.fixture
 def world(tmp_path):
-    sample = write_sample(tmp_path)
-    history = load_history(sample["cog_history"])
-    cog = load_cog(
-        sample["cog2026_communes"], sample["cog2026_epci"], sample["cog2026_departements"], history
-    )
-    return tmp_path, CodeMapper.from_cog(cog, history)
+    _, _, _, mapper = sample_cog(tmp_path)
+    return tmp_path, mapper
 
 
 MASSIFS = (

@@ -5,10 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 import shapely
-from sample_sources import square, write_geojson, write_sample
+from sample_sources import sample_cog, square, write_geojson
 from shapely.geometry import Point, Polygon
 
-from geo.loaders.cog import CodeMapper, load_cog, load_history
 from geo.loaders.qpv import load_qpv2015, load_qpv2024, qpv2015_by_commune, undeclared_overlaps
 from zonage.errors import DataError
 
@@ -18,12 +17,8 @@ BOWTIE = Polygon([(1.0, 43.0), (1.004, 43.004), (1.004, 43.0), (1.0, 43.004)])
 
 @pytest.fixture
 def world(tmp_path):
-    sample = write_sample(tmp_path)
-    history = load_history(sample["cog_history"])
-    cog = load_cog(
-        sample["cog2026_communes"], sample["cog2026_epci"], sample["cog2026_departements"], history
-    )
-    return tmp_path, cog, CodeMapper.from_cog(cog, history)
+    _, cog, _, mapper = sample_cog(tmp_path)
+    return tmp_path, cog, mapper
 
 
 def qpv2015_file(tmp_path, **overrides):

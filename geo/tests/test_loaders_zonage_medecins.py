@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sample_sources import write_json, write_sample, write_text
+from sample_sources import sample_cog, write_json, write_text
 
-from geo.loaders.cog import CodeMapper, load_cog, load_history
 from geo.loaders.text import name_key, postal_code
 from geo.loaders.zonage_medecins import build_index, load_doctor_zoning, match_row
 from zonage.errors import DataError
@@ -26,12 +25,7 @@ ROWS = """Code_postal,Nom_commune,Zonage
 
 @pytest.fixture
 def world(tmp_path):
-    sample = write_sample(tmp_path)
-    history = load_history(sample["cog_history"])
-    cog = load_cog(
-        sample["cog2026_communes"], sample["cog2026_epci"], sample["cog2026_departements"], history
-    )
-    mapper = CodeMapper.from_cog(cog, history)
+    _, cog, history, mapper = sample_cog(tmp_path)
     # a COG 2022 table: "Autre-Ville" was the 2022 name of 09001, with postal code 09300
     cog2022 = write_json(
         tmp_path / "cog2022.json",
