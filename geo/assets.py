@@ -20,6 +20,7 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from geo import atomic, settings
@@ -197,6 +198,7 @@ def publish(
     return f"{DATA}/{name}"
 
 
+@cache  # read once per process, like prepare_static (a rerun of the app reads no file)
 def _folder(package: str, assets_dir: Path | None) -> str:
     folder = package_dir(package, assets_dir)
     version = json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]

@@ -307,20 +307,26 @@ class InlineAssets(MacroElement):
                 raise ValueError(f"{name} cannot be inlined: it contains '</script'")
 
 
-# Data files already published for the app, by (layer fingerprint, options): a rerun of the
-# app finds its map's data file here without building the payload again.
-_published: dict[tuple[Any, ...], str] = {}
+# Files already published for the app, by (layer fingerprint, options, folder): the data file
+# and its loader script. A rerun of the app finds them here without building anything again.
+_published: dict[tuple[Any, ...], tuple[str, str]] = {}
 
 
-def _published_url(web: WebLayer, options: dict[str, Any], static_dir: Any, base: str) -> str:
+def _published_files(
+    web: WebLayer, options: dict[str, Any], static_dir: Any, base: str
+) -> tuple[str, str]:
+    """URLs of the map's data file and of the script that loads it (see :func:`data_loader`)."""
     digest = web.stats.get("fingerprint")
-    key = (digest, tuple(sorted(options.items())), str(static_dir))
-    path = _published.get(key) if digest else None
-    if path is None or not (Path(static_dir or assets.STATIC_DIR) / path).is_file():
-        path = assets.publish(_script_json(payload(web, **options)), static_dir)
+    key = (digest, tuple(sorted(options.items())), str(static_dir), base)
+    paths = _published.get(key) if digest else None
+    folder = Path(static_dir or assets.STATIC_DIR)
+    if paths is None or not all((folder / path).is_file() for path in paths):
+        data = assets.publish(_script_json(payload(web, **options)), static_dir)
+        loader = assets.publish(data_loader(base + data), static_dir, suffix=".js")
+        paths = (data, loader)
         if digest:
-            _published[key] = path
-    return base + path
+            _published[key] = paths
+    return base + paths[0], base + paths[1]
 
 
 def build_map(
@@ -372,9 +378,8 @@ def build_map(
         base = static_url if static_url.endswith("/") else static_url + "/"
         assets.prepare_static(static_dir)
         js, css = assets.served_links(base)
-        data_url = _published_url(web, options, static_dir, base)
-        loader = assets.publish(data_loader(data_url), static_dir, suffix=".js")
-        fmap.default_js = [("zonage-data", base + loader), *js]
+        data_url, loader_url = _published_files(web, options, static_dir, base)
+        fmap.default_js = [("zonage-data", loader_url), *js]
         fmap.default_css = css
         fmap.add_child(ZonageLayers(data_url=data_url))
     else:
