@@ -41,6 +41,10 @@ from zonage.errors import InvalidInput
 Mode = Literal["standalone", "served"]
 
 TITLE = "Zonages des aides aux médecins en Occitanie"
+DATA_UNAVAILABLE = (
+    "Les données de la carte n'ont pas pu être chargées. Rechargez la page ; si cela persiste,"
+    " relancez `python -m geo.webmap` puis l'application (bash scripts/app.sh)."
+)
 LEGEND_TITLE = "Légende"
 
 
@@ -242,7 +246,10 @@ class ZonageLayers(MacroElement):
             {% if this.data_url %}
             window.zonageData[{{ this.data_url }}]
               .then(function (data) { zonageWebMap({{ this._parent.get_name() }}, data); })
-              .catch(function (e) { console.error("Données de la carte indisponibles", e); });
+              .catch(function (e) {
+                console.error("Données de la carte indisponibles", e);
+                zonageMapMessage({{ this._parent.get_name() }}, {{ this.unavailable }});
+              });
             {% else %}
             zonageWebMap({{ this._parent.get_name() }}, {{ this.data }});
             {% endif %}
@@ -258,6 +265,7 @@ class ZonageLayers(MacroElement):
         self.data = _script_json(data) if data is not None else None
         self.data_url = _script_json(data_url) if data_url is not None else None
         self.library = _resource("communes.js") + _resource("webmap.js")
+        self.unavailable = _script_json(DATA_UNAVAILABLE)
         self.css = _resource("webmap.css")
 
 

@@ -208,3 +208,16 @@ function zonageWebMap(map, data) {
 
   return { overlays: overlays, legend: legend };
 }
+
+/* A message in the map's top-left corner (text only), e.g. when its data cannot be loaded. */
+function zonageMapMessage(map, text) {
+  "use strict";
+  var box = L.control({ position: "topleft" });
+  box.onAdd = function () {
+    var div = L.DomUtil.create("div", "zonage-title zonage-error");
+    div.setAttribute("role", "alert");
+    div.textContent = text;
+    return div;
+  };
+  box.addTo(map);
+}
