@@ -83,7 +83,7 @@ DRAWN_JS = _WHEN.format(
 READY = "données de la carte chargées"  # serve.py's log line once the data is loaded
 # Offline as on a closed network: every host name but the local server's fails to resolve.
 # (Playwright's page.route blocks them too, but holds each of the page's ~120 requests for a
-# round trip through this script: about 0.9 s more per page load here, which no user has.)
+# round trip through this script: 0.4 s more per page load here, which no user has.)
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 
 
