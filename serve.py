@@ -7,6 +7,7 @@ catalogue), so the first visitor does not wait for them.
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -25,7 +26,6 @@ def warm() -> None:
 
     start = time.perf_counter()
     try:
-        # Not streamlit_folium: a component is registered only when imported by a page run.
         from geo.lookup import get_lookup
         from geo.webmap import app_map, get_web_layer
         from zonage import cards, service  # noqa: F401
@@ -33,10 +33,26 @@ def warm() -> None:
         lookup = get_lookup()
         app_map(get_web_layer())  # publishes the map's data file under static/
         service.view_for(service.ViewState(profile="tous", insee="31555"), lookup)
+        _prepare_component_import()
     except (ZonageError, OSError) as exc:  # the page shows the same problem to its visitor
         log.warning("données non chargées au démarrage : %s", exc)
         return
     log.info("données de la carte chargées en %.1f s", time.perf_counter() - start)
+
+
+def _prepare_component_import() -> None:
+    """Do now what importing streamlit_folium costs the first page run (0.4 s here).
+
+    streamlit_folium itself cannot be imported here: its component is registered only when
+    declared by a page run. But its imports can, and the module scan of Streamlit's
+    ``declare_component``: it finds its caller's module with ``inspect.getmodule``, which
+    resolves the path of every loaded module the first time (then only of new ones).
+    """
+    import folium.plugins  # noqa: F401
+    import jinja2  # noqa: F401
+    import streamlit.components.v1  # noqa: F401
+
+    inspect.getmodule(inspect.currentframe())
 
 
 @asynccontextmanager
