@@ -15,12 +15,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    # Read once, when the module is imported: os.umask can only be read by setting it.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Mode of the files written here: what ``open(path, "w")`` would give (the temporary file
+#: itself is created private), so an exported map or a served file is readable as usual.
+FILE_MODE = 0o666 & ~_umask()
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temporary file in the same folder, then replace)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import io
 import json
+import os
 import tarfile
 import threading
 from pathlib import Path
@@ -380,6 +381,10 @@ def test_write_bytes_is_atomic(tmp_path: Path) -> None:
     atomic.write_text(path, "2")
     assert path.read_text() == "2"
     assert [p.name for p in path.parent.iterdir()] == ["f.bin"]
+    # The mode open() would give (not private like the temporary file it was written to).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_prepare_sources_picks_a_complete_folder_or_fetches(
