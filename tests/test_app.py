@@ -30,7 +30,7 @@ def test_opens_with_invitation_to_click(app: AppTest) -> None:
     app.run()
     assert not app.exception
     assert "Cliquez sur la carte" in _text(app)
-    assert app.sidebar.selectbox(key="profil").value == "tous"
+    assert app.sidebar.radio(key="profil").value == "tous"
 
 
 def test_link_reopens_place_profile_and_date(app: AppTest) -> None:
@@ -40,7 +40,7 @@ def test_link_reopens_place_profile_and_date(app: AppTest) -> None:
     text = _text(app)
     assert "Foix" in text and "Ariège" in text
     assert 'data-aid="contrat-ars-territoires"' in text
-    assert app.sidebar.selectbox(key="profil").value == "liberal-installation"
+    assert app.sidebar.radio(key="profil").value == "liberal-installation"
     assert app.query_params["insee"] == ["09122"] or app.query_params["insee"] == "09122"
 
 
@@ -78,7 +78,7 @@ def test_search_unknown_address_is_a_clear_error(app: AppTest) -> None:
 def test_profile_change_updates_aids(app: AppTest) -> None:
     app.query_params.update(insee="31555")
     app.run()
-    app.sidebar.selectbox(key="profil").select("etudiant-3e-cycle")
+    app.sidebar.radio(key="profil").set_value("etudiant-3e-cycle")
     app.run()
     assert not app.exception
     assert app.query_params["profil"] in ("etudiant-3e-cycle", ["etudiant-3e-cycle"])
