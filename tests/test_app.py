@@ -26,6 +26,15 @@ def _text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _search(at: AppTest, text: str) -> None:
+    """Type ``text`` in the search box and press « Chercher » (from a fresh page)."""
+    at.run()
+    at.sidebar.text_input(key="texte").input(text)
+    at.sidebar.button[0].click()
+    at.run()
+    assert not at.exception
+
+
 def test_opens_with_invitation_to_click(app: AppTest) -> None:
     app.run()
     assert not app.exception
@@ -54,11 +63,7 @@ def test_bad_link_gives_messages(app: AppTest) -> None:
 
 
 def test_search_then_choose_among_homonyms(app: AppTest) -> None:
-    app.run()
-    app.sidebar.text_input(key="texte").input("Saint-Michel")
-    app.sidebar.button[0].click()
-    app.run()
-    assert not app.exception
+    _search(app, "Saint-Michel")
     choix = app.sidebar.selectbox(key="choix")
     assert len(choix.options) >= 2
     choix.select("32397")
@@ -67,11 +72,7 @@ def test_search_then_choose_among_homonyms(app: AppTest) -> None:
 
 
 def test_search_unknown_address_is_a_clear_error(app: AppTest) -> None:
-    app.run()
-    app.sidebar.text_input(key="texte").input("zzzz qqqq introuvable")
-    app.sidebar.button[0].click()
-    app.run()
-    assert not app.exception
+    _search(app, "zzzz qqqq introuvable")
     assert any("introuvable" in e.value for e in app.sidebar.error)
 
 
