@@ -81,7 +81,7 @@ def test_search_offline_is_commune_level(lookup: PlaceLookup) -> None:
     outcome = service.search("Mende", lookup)  # the address service is unreachable in tests
     assert outcome.error is None and outcome.place is not None
     assert outcome.place.insee == "48095"
-    assert any("commune" in n for n in outcome.notes)
+    assert any("commune" in n for n in outcome.place.notes)
 
 
 def test_search_nothing_found(lookup: PlaceLookup) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zonage.engine import Answer, aids_at, parse_date
@@ -45,7 +45,6 @@ class View:
     place: PlaceFacts | None = None
     answer: Answer | None = None
     error: str | None = None
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,6 @@ class SearchOutcome:
     place: PlaceFacts | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (insee, label)
     error: str | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _first(params: Mapping[str, object], key: str) -> str | None:
@@ -137,7 +135,7 @@ def view_for(
         answer = aids_at(place, state.profile, on)
     except ZonageError as exc:
         return View(error=str(exc))
-    return View(place=place, answer=answer, notes=place.notes)
+    return View(place=place, answer=answer)
 
 
 def search(
@@ -163,7 +161,7 @@ def search(
         return SearchOutcome(error=str(exc))
     except ZonageError as exc:
         return SearchOutcome(error=str(exc))
-    return SearchOutcome(place=place, notes=place.notes)
+    return SearchOutcome(place=place)
 
 
 def state_for_place(place: PlaceFacts, profile: str, date: dt.date | None) -> ViewState:
