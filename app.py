@@ -186,7 +186,7 @@ def _show_view(view: service.View, profile: str) -> None:
             st.html(cards.CSS + "".join(cards.aid_html(r) for r in check))
 
 
-def _map_tab(state: service.ViewState) -> None:
+def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
     from geo.webmap.selection import selection_group
 
     view = service.view_for(state, _lookup())
@@ -198,7 +198,7 @@ def _map_tab(state: service.ViewState) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st_folium(
-            _map(), key="carte", height=640, use_container_width=True,
+            fmap, key="carte", height=640, use_container_width=True,
             returned_objects=["last_clicked"], feature_group_to_add=selection,
             center=st.session_state.get("centre"), zoom=st.session_state.get("zoom"),
         )  # fmt: skip
@@ -260,7 +260,7 @@ def main() -> None:
     try:
         with st.spinner("Chargement des données de la carte…"):
             _lookup()
-            _map()
+            fmap = _map()
     except ZonageError as exc:
         st.error(str(exc))
         st.stop()
@@ -273,7 +273,7 @@ def main() -> None:
     elif view == "À propos des données":
         _about_tab()
     else:
-        _map_tab(state)
+        _map_tab(state, fmap)
     choice.segmented_control(
         "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
     )
