@@ -2,15 +2,20 @@
 
 Every source checksum is verified first; then each loader turns its source into a clean frame
 keyed by the current INSEE code; the frames are joined onto the dissolved commune polygons and
-written, with the other layers, the metadata and the build report, into a temporary folder
-that replaces the build folder only once everything is written.
+written, with the other layers, the metadata and the build report, into a new version folder
+beside the build folder; the checksums of every file are sealed into the metadata and the build
+folder (a symbolic link) is switched to the new version in one step (see :mod:`geo.atomic`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import re
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import atomic, settings
+from geo import atomic, integrity, paths, settings
 from geo.fetch import prepare_sources, stderr_progress
 from geo.loaders.cog import CodeMapper, Cog, load_cog, load_history
 from geo.loaders.communes import CommunePolygons, load_commune_polygons, load_outlines
@@ -37,7 +42,9 @@ from geo.loaders.zonage_medecins import DoctorZoning, build_index, load_doctor_z
 from geo.loaders.zrr_frr import Frr, Zrr, load_frr, load_zrr
 from geo.manifest import Manifest, VerifiedSources, load_manifest, verify_sources
 from geo.report import render_markdown
+from zonage.errors import DataError, InvalidInput, ZonageError
 from zonage.place import PRIORITY_DEPARTMENTS
+from zonage.text import quoted
 
 Progress = Callable[[str], None]
 
@@ -47,7 +54,7 @@ QPV2015_FILE = "qpv2015.parquet"
 MASSIFS_FILE = "massifs.parquet"
 DEPARTEMENTS_FILE = "departements.parquet"
 REGION_FILE = "region.parquet"
-METADATA_FILE = "metadata.json"
+METADATA_FILE = integrity.METADATA_FILE
 REPORT_JSON = "build_report.json"
 REPORT_MD = "build_report.md"
 ZONING_ROWS_FILE = "zonage_medecins_lignes.csv"
@@ -187,14 +194,52 @@ def build(
     ``settings.BUILD_DIR``).
 
     Without ``mirror``: the configured mirror, else the cache, fetching missing files from their
-    origin (see :func:`geo.fetch.prepare_sources`).
+    origin (see :func:`geo.fetch.prepare_sources`). ``out_dir`` is checked before any work
+    (:func:`geo.paths.check_build_dir`); the build is written into a new version folder beside
+    it, sealed with its checksums, and ``out_dir`` switched to it in one step
+    (:mod:`geo.atomic`). On any error the previous build is left as it was.
     """
-    out_dir = Path(out_dir or settings.BUILD_DIR)
+    out_dir = paths.check_build_dir(Path(out_dir or settings.BUILD_DIR))
     manifest = manifest or load_manifest()
     step = _Steps(progress)
-    root = prepare_sources(mirror, manifest, progress)
+    waiting = "une autre construction vers ce dossier est en cours : attente de sa fin"
+    with atomic.exclusive(out_dir.parent, on_wait=lambda: step(waiting)):
+        with _writing(out_dir):
+            removed = clean_leftovers(out_dir)
+            if removed:
+                step(f"{removed} reste(s) de constructions interrompues supprimé(s)")
+            version = _new_version(out_dir)
+        try:
+            report = _build_into(version, mirror, manifest, step)
+            step(f"sommes de contrôle et bascule de {out_dir}")
+            with _writing(out_dir):
+                integrity.seal(version)
+                atomic.sync_dir(version)
+                paths.check_build_dir(out_dir)  # still replaceable after the work
+                old = atomic.switch(out_dir, version)
+        except BaseException:
+            shutil.rmtree(version, ignore_errors=True)
+            raise
+        if old is not None:  # a folder of an earlier format, exchanged with the link
+            shutil.rmtree(old, ignore_errors=True)
+    seconds = time.perf_counter() - step.start
+    resume = report["resume"]
+    step(
+        f"couche construite : {resume['communes']} communes, "
+        f"{resume['communes_sans_zonage_medecins']} sans zonage médecins, "
+        f"{resume['lignes_zonage_non_appariees']} ligne(s) de zonage non appariée(s) "
+        f"(détail : {out_dir / REPORT_MD})"
+    )
+    return BuildResult(out_dir=out_dir, report=report, seconds=seconds)
+
+
+def _build_into(
+    folder: Path, mirror: Path | None, manifest: Manifest, step: _Steps
+) -> dict[str, Any]:
+    """Load, join and write every file of the layer into ``folder``; returns the report."""
+    root = prepare_sources(mirror, manifest, step.say)
     step(f"vérification des {len(manifest.files)} fichiers sources dans {root}")
-    src = verify_sources(root, manifest, progress)
+    src = verify_sources(root, manifest, step.say)
     loaded = load_sources(src, step)
 
     step("jointure de la couche communale")
@@ -214,29 +259,96 @@ def build(
         "counts": report["resume"],
     }
 
-    step(f"écriture de {out_dir}")
-    with atomic.replace_dir(out_dir) as tmp:
-        communes.to_parquet(tmp / COMMUNES_FILE, index=False)
-        loaded.qpv2015.frame.to_parquet(tmp / QPV2015_FILE, index=False)
-        loaded.massif_outlines.to_parquet(tmp / MASSIFS_FILE, index=False)
-        loaded.departements.to_parquet(tmp / DEPARTEMENTS_FILE, index=False)
-        loaded.region.to_parquet(tmp / REGION_FILE, index=False)
+    step(f"écriture de la couche dans {folder}")
+    with _writing(folder):
+        communes.to_parquet(folder / COMMUNES_FILE, index=False)
+        loaded.qpv2015.frame.to_parquet(folder / QPV2015_FILE, index=False)
+        loaded.massif_outlines.to_parquet(folder / MASSIFS_FILE, index=False)
+        loaded.departements.to_parquet(folder / DEPARTEMENTS_FILE, index=False)
+        loaded.region.to_parquet(folder / REGION_FILE, index=False)
         rows = loaded.zoning.rows
         rows.assign(candidats=rows["candidats"].map(" ".join)).to_csv(
-            tmp / ZONING_ROWS_FILE, index=False
+            folder / ZONING_ROWS_FILE, index=False
         )
-        (tmp / REPORT_JSON).write_text(_dumps(report), encoding="utf-8")
-        (tmp / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
-        (tmp / METADATA_FILE).write_text(_dumps(metadata), encoding="utf-8")
-    seconds = time.perf_counter() - step.start
-    resume = report["resume"]
-    step(
-        f"couche construite : {len(communes)} communes, "
-        f"{resume['communes_sans_zonage_medecins']} sans zonage médecins, "
-        f"{resume['lignes_zonage_non_appariees']} ligne(s) de zonage non appariée(s) "
-        f"(détail : {out_dir / REPORT_MD})"
-    )
-    return BuildResult(out_dir=out_dir, report=report, seconds=seconds)
+        (folder / REPORT_JSON).write_text(_dumps(report), encoding="utf-8")
+        (folder / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
+        (folder / METADATA_FILE).write_text(_dumps(metadata), encoding="utf-8")
+    return report
+
+
+def _new_version(out_dir: Path) -> Path:
+    """A new version folder beside ``out_dir``, marked as a build in progress of the project."""
+    version = atomic.new_version(out_dir)
+    try:
+        integrity.write_marker(version)
+    except BaseException:
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    return version
+
+
+def clean_leftovers(out_dir: Path) -> int:
+    """Remove what killed or earlier builds left beside ``out_dir``; returns how many.
+
+    Only entries named as this module names them are looked at: version folders that the
+    link does not point to (a marked build, or an empty folder), temporary links, and the
+    temporary folders of the earlier two-rename swap.
+    """
+    versions, temps = atomic.version_pattern(out_dir), atomic.temp_pattern(out_dir)
+    current = atomic.current_version(out_dir)
+    removed = 0
+    for entry in out_dir.parent.iterdir():
+        name = entry.name
+        if temps.fullmatch(name):
+            if entry.is_symlink():
+                entry.unlink()
+            elif entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                continue
+        elif versions.fullmatch(name) and entry.is_dir() and not entry.is_symlink():
+            if entry.resolve() == current:
+                continue
+            if integrity.read_marker(entry) is None and any(entry.iterdir()):
+                continue  # not ours after all: left alone
+            shutil.rmtree(entry)
+        else:
+            continue
+        removed += 1
+    return removed
+
+
+#: Write errors of the build, and the type of error they become (others are raised as is).
+_WRITE_ERRORS: dict[int, type[ZonageError]] = {
+    errno.ENOSPC: DataError,
+    errno.EDQUOT: DataError,
+    errno.EFBIG: DataError,
+    errno.EIO: DataError,
+    errno.EACCES: InvalidInput,
+    errno.EPERM: InvalidInput,
+    errno.EROFS: InvalidInput,
+    errno.ENAMETOOLONG: InvalidInput,
+}
+
+
+@contextlib.contextmanager
+def _writing(out_dir: Path) -> Iterator[None]:
+    """Turn a write error of the build (disk full, size limit, permission…) into one line."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:  # pyarrow: OSError("... [errno 28] No space left ...")
+            found = re.search(r"errno (\d+)", str(exc), re.IGNORECASE)
+            exc.errno = int(found.group(1)) if found else None
+        kind = _WRITE_ERRORS.get(exc.errno or 0)
+        if kind is None:
+            raise
+        raise kind(
+            f"écriture de la couche impossible dans {quoted(out_dir.parent)} : "
+            f"{paths.reason(exc)} ; la couche précédente est inchangée.",
+            hint="Libérez de la place ou choisissez un autre dossier avec --out, puis relancez "
+            "`zonage data build`.",
+        ) from None
 
 
 def _dumps(data: Any) -> str:

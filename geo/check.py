@@ -17,6 +17,7 @@ from geo import settings
 from geo.layer import Layers, load
 from geo.manifest import load_manifest
 from zonage.place import FRR_LABELS, PRIORITY_DEPARTMENTS, ZONES
+from zonage.text import quoted
 
 ZRR_VALUES = ("classee", "non_classee", "partiellement_classee")
 
@@ -190,7 +191,42 @@ CHECKS: tuple[Callable[[Layers, dict[str, Any]], CheckResult], ...] = (
 def run_checks(
     build_dir: Path | None = None, expect: dict[str, Any] | None = None
 ) -> list[CheckResult]:
-    """Run every check on the layer in ``build_dir`` (default ``settings.BUILD_DIR``)."""
-    layers = load(build_dir)
+    """Run every check on the layer in ``build_dir`` (default ``settings.BUILD_DIR``).
+
+    The layer's checksums are verified first (a :class:`DataError` if a file was altered); a
+    geometry that cannot be decoded is loaded as missing, so that the checks name it. A check
+    that fails to run (damaged geometry…) is reported as failed, with the error.
+    """
+    layers = load(build_dir, lenient_geometry=True)
     expect = expect if expect is not None else load_manifest().expect
-    return [check(layers, expect) for check in CHECKS]
+    return [_run(check, layers, expect) for check in CHECKS]
+
+
+#: Name of each check, for the line of a check that could not run.
+_NAMES = {
+    "_communes": "nombre de communes",
+    "_crs": "SCR enregistré",
+    "_valid": "géométries valides",
+    "_gaps": "pas de trou : union des communes = contour régional",
+    "_overlaps": "pas de chevauchement entre communes voisines",
+    "_zoning": "zonage médecins sur toutes les communes",
+    "_massifs": "communes par massif",
+    "_qpv": "QPV 2015",
+    "_zrr_frr": "ZRR et FRR sur toutes les communes",
+    "_departements": "départements",
+}
+
+
+def _name(check: Callable[..., CheckResult]) -> str:
+    return _NAMES.get(check.__name__, check.__name__.strip("_"))
+
+
+def _run(
+    check: Callable[[Layers, dict[str, Any]], CheckResult], layers: Layers, expect: dict[str, Any]
+) -> CheckResult:
+    try:
+        return check(layers, expect)
+    except Exception as exc:  # noqa: BLE001 - a damaged layer makes GEOS or pandas raise anything
+        return CheckResult(
+            _name(check), False, f"contrôle impossible : {type(exc).__name__} : {quoted(exc)}"
+        )

@@ -7,16 +7,16 @@ it makes no request except, when there is a network, for the base-map tiles.
 from __future__ import annotations
 
 import html
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import atomic
+from geo import atomic, paths
 from geo.webmap.builder import TITLE, build_map
 from geo.webmap.layer import WebLayer
 from zonage.errors import InvalidInput
+from zonage.text import quoted
 
 
 @dataclass(frozen=True)
@@ -59,32 +59,26 @@ def write_html(
 ) -> Export:
     """Write the standalone page to ``out`` atomically (a reader never sees half a file)."""
     start = time.perf_counter()
-    out = Path(out)
-    if out.is_dir():
-        raise InvalidInput(
-            f"{out} est un dossier.", hint="Donnez un nom de fichier, par exemple carte.html."
-        )
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise InvalidInput(
-            f"le fichier de sortie doit finir par .html : {out.name}.",
-            hint="Par exemple : --out carte.html.",
-        )
-    if not out.parent.is_dir():
-        raise InvalidInput(
-            f"dossier de sortie introuvable : {out.parent}.",
-            hint="Créez-le d'abord ou choisissez un dossier existant.",
-        )
+    out = check_map_file(out)
     page = render_html(web, departement=departement, layers=layers, tiles=tiles)
     data = page.encode("utf-8")
     try:
-        atomic.write_bytes(out, data)
-        # The temporary file is private (0600); an exported map is meant to be shared.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(out, 0o666 & ~umask)
+        atomic.write_bytes(out, data)  # with the mode open() would give: the map is shared
     except OSError as exc:
         raise InvalidInput(
-            f"impossible d'écrire {out} ({exc.strerror}).",
+            f"impossible d'écrire {quoted(out)} ({paths.reason(exc)}).",
             hint="Choisissez un dossier où vous pouvez écrire.",
         ) from None
     return Export(path=out, bytes=len(data), seconds=time.perf_counter() - start)
+
+
+def check_map_file(out: Path) -> Path:
+    """``out`` if the map can be written there (an .html name, not a folder, in an existing
+    writable folder); raises :class:`InvalidInput` otherwise, before any work."""
+    out = paths.check_output_file(Path(out), "la carte")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InvalidInput(
+            f"le fichier de sortie doit finir par .html : {quoted(out.name)}.",
+            hint="Par exemple : --out carte.html.",
+        )
+    return out

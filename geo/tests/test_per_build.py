@@ -70,6 +70,38 @@ def test_errors_are_not_kept(loader, tmp_path: Path) -> None:  # noqa: ANN001
     assert read(build) == "a"
 
 
+def test_a_switched_build_is_seen_and_only_the_current_one_kept(tmp_path: Path) -> None:
+    from geo import atomic
+
+    made: list[Path] = []
+
+    @per_build
+    def read(build_dir: Path) -> str:
+        made.append(build_dir)
+        return (build_dir / METADATA_FILE).read_text()
+
+    link = tmp_path / "build"
+    for text in ("a", "b", "c"):
+        version = atomic.new_version(link)
+        (version / METADATA_FILE).write_text(text)
+        atomic.switch(link, version)
+        assert read(link) == read(link) == text
+        assert made[-1] == version.resolve()  # computed from the folder the link points to
+    assert len(made) == 3
+    # one entry per folder asked for: a server rebuilt many times does not pile up old builds
+    (cache,) = [c.cell_contents for c in read.__closure__ if isinstance(c.cell_contents, dict)]
+    assert list(cache) == [link]
+    # asked by version folder (as the web layer asks for the loaded layer): dropped once removed
+    old = made[-1]
+    assert read(old) == "c"
+    version = atomic.new_version(link)
+    (version / METADATA_FILE).write_text("d")
+    atomic.switch(link, version)
+    shutil.rmtree(old)  # the next build removes the one before
+    assert read(version.resolve()) == "d"
+    assert sorted(cache) == sorted([link, version.resolve()])
+
+
 def test_concurrent_callers_share_one_computation(tmp_path: Path) -> None:
     build = tmp_path / "build"
     _build(build, "a")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import atomic, settings
+from geo import atomic, integrity, settings
 from geo.per_build import per_build
 from geo.webmap import topology
 from geo.webmap.style import LAYERS
@@ -337,7 +337,8 @@ def web_layer(
         return web
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir(layers)
     path = folder / f"web-{digest}.json"
-    if path.is_file():
+    seal = path.with_suffix(".sha256")  # the cache file's own checksum: a damaged one is redone
+    if path.is_file() and _sealed(path, seal):
         try:
             return WebLayer.from_json(path.read_text(encoding="utf-8"))
         except (ValueError, KeyError, TypeError):
@@ -346,12 +347,21 @@ def web_layer(
     web.stats["fingerprint"] = digest
     try:
         atomic.write_text(path, web.to_json())
+        atomic.write_text(seal, integrity.file_sha256(path))
     except OSError:
         return web  # a read-only build folder: the layer is prepared again next time
-    for old in folder.glob("web-*.json"):
-        if old != path:
+    for old in [*folder.glob("web-*.json"), *folder.glob("web-*.sha256")]:
+        if old not in (path, seal):
             old.unlink(missing_ok=True)
     return web
+
+
+def _sealed(path: Path, seal: Path) -> bool:
+    """Whether the cache file ``path`` still has the checksum written beside it."""
+    try:
+        return seal.read_text(encoding="utf-8").strip() == integrity.file_sha256(path)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 @per_build

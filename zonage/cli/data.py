@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from zonage.errors import DataError
+from zonage.text import quoted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,32 +86,36 @@ def _up_to_date(out: Path) -> str | None:
             "couche communale construite depuis d'autres sources : reconstruction.", file=sys.stderr
         )
         return None
-    return f"couche communale déjà construite dans {out} : rien à faire."
+    return f"couche communale déjà construite dans {quoted(out)} : rien à faire."
+
+
+_MIRROR_HINT = "Donnez le dossier des sources (par exemple ../shared/data/raw)."
 
 
 def _build(args: argparse.Namespace) -> int:
-    from geo import settings
+    from geo import paths, settings
     from geo.build import build
 
-    out = args.out or settings.BUILD_DIR
+    # Every path is checked before any work: nothing is replaced that is not a build.
+    out = paths.check_build_dir(args.out or settings.BUILD_DIR)
+    if args.mirror is not None:
+        paths.check_input_dir(args.mirror, "le miroir", _MIRROR_HINT)
     if args.if_missing:
         kept = _up_to_date(out)
         if kept:
             print(kept, file=sys.stderr)
             return 0
-    if args.mirror is not None and not args.mirror.is_dir():
-        raise DataError(
-            f"miroir introuvable : {args.mirror}.",
-            hint="Donnez le dossier des sources (par exemple ../shared/data/raw).",
-        )
     result = build(mirror=args.mirror, out_dir=out)
-    print(f"couche communale écrite dans {result.out_dir} en {result.seconds:.1f} s")
+    print(f"couche communale écrite dans {quoted(result.out_dir)} en {result.seconds:.1f} s")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from geo import paths
     from geo.check import run_checks
 
+    if args.dir is not None:
+        paths.check_length(args.dir, "la couche")
     results = run_checks(args.dir)
     width = max(len(r.name) for r in results)
     for r in results:
@@ -128,15 +133,18 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from geo import settings
+    from geo import paths, settings
     from geo.fetch import fetch
 
     mirror = args.mirror
-    if mirror is not None and not mirror.is_dir():
-        raise DataError(
-            f"miroir introuvable : {mirror}.",
-            hint="Donnez le dossier des sources, ou omettez --mirror pour télécharger.",
+    if mirror is not None:
+        paths.check_input_dir(
+            mirror,
+            "le miroir",
+            "Donnez le dossier des sources, ou omettez --mirror pour télécharger.",
         )
+    if args.cache is not None:
+        paths.check_length(args.cache, "le cache")
     if mirror is None and settings.MIRROR_DIR.is_dir():
         mirror = settings.MIRROR_DIR
     cache = fetch(mirror=mirror, cache=args.cache)

@@ -11,6 +11,7 @@ from pathlib import Path
 from geo import settings
 from geo.webmap.style import LAYER_IDS
 from zonage.errors import InvalidInput
+from zonage.text import quoted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,7 +52,7 @@ def parse_departement(value: str | None) -> str | None:
         code = "0" + code
     if code not in settings.DEPARTMENTS:
         raise InvalidInput(
-            f"département inconnu en Occitanie : « {value} ».",
+            f"département inconnu en Occitanie : {quoted(value)}.",
             hint=f"Choisissez parmi : {', '.join(settings.DEPARTMENTS)}.",
         )
     return code
@@ -67,7 +68,7 @@ def parse_layers(values: Sequence[str] | None) -> tuple[str, ...] | None:
         raise InvalidInput("aucune couche indiquée après --layers.", hint=choices)
     unknown = [n for n in names if n not in LAYER_IDS]
     if unknown:
-        what = ", ".join(f"« {n} »" for n in unknown)
+        what = quoted(", ".join(unknown))
         raise InvalidInput(f"couche inconnue : {what}.", hint=choices)
     return tuple(names)
 
@@ -81,10 +82,11 @@ def run(args: argparse.Namespace) -> int:
     departement = parse_departement(args.departement)
     layer_ids = parse_layers(args.layers)
     # Imported here: the other sub-commands do not pay for geopandas and folium.
-    from geo.export import write_html
+    from geo.export import check_map_file, write_html
     from geo.layer import load
     from geo.webmap.layer import web_layer
 
+    check_map_file(Path(args.out))  # before loading anything
     web = web_layer(load())
     result = write_html(
         web, Path(args.out), departement=departement, layers=layer_ids, tiles=not args.no_tiles
