@@ -25,8 +25,10 @@ def _guarded_connect(self: socket.socket, address) -> None:  # type: ignore[no-u
 
 @pytest.fixture(autouse=True)
 def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never reach outside services; they replay recorded responses instead."""
+    """Tests never reach outside services; they replay recorded responses instead (and do not
+    wait between attempts at a service they cannot reach)."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(settings, "BAN_BACKOFF_S", 0.0)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
 """Address search: a geocoder interface with two backends, and text → place facts.
 
 - :class:`BanGeocoder` asks the national address API (Base Adresse Nationale, ``/search``)
-  with a short timeout, retries on 429/5xx with backoff, and a cache (memory, optionally disk).
-  Each answer's Lambert-93 ``x``/``y`` is checked against its WGS84 position with pyproj.
+  within a total deadline (retries on 429/5xx with backoff included), and keeps its answers in
+  a cache (memory, optionally disk). Answers are checked strictly (:func:`parse_ban_response`):
+  a body of the wrong structure is a service failure, a feature with wrong values is dropped,
+  and each answer's Lambert-93 ``x``/``y`` must match its WGS84 position (pyproj).
 - :class:`GazetteerGeocoder` works offline from the commune layer: commune names, communes
   déléguées and former communes, postal codes, and ``"lat, lon"`` text. Its results are at
   commune level (except coordinates), which it says plainly.
@@ -16,9 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
+import math
 import re
-import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -29,8 +30,8 @@ from typing import Any, Literal, Protocol
 
 import requests
 
-from geo import settings
-from geo._http import HttpClientError, get_json
+from geo import atomic, settings
+from geo._http import HttpClientError, get_json, new_session
 from geo.lookup import PlaceLookup, parse_coordinate
 from geo.names import Candidate, alias_note, is_exact, normalize_name, pick_one
 from geo.places import with_notes
@@ -42,6 +43,7 @@ from zonage.errors import (
     ZonageError,
 )
 from zonage.place import PlaceFacts
+from zonage.text import quoted
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,13 @@ BAN_SERVICE = "Le service d'adresses (Base Adresse Nationale)"
 L93_TOLERANCE_M = 10.0
 #: BAN match score below which the result is flagged as uncertain.
 LOW_SCORE = 0.5
+#: Logged (level INFO, with the traceback) when an answer fails in an unforeseen way.
+UNUSABLE_LOG = "BAN answer could not be used"
+#: The kinds of BAN results, and the longest label or city name kept.
+BAN_KINDS = frozenset({"housenumber", "street", "locality", "municipality"})
+MAX_LABEL = 200
+_CITYCODE = re.compile(r"\d[\dAB]\d{3}")  # INSEE code (2A / 2B in Corsica)
+_POSTCODE = re.compile(r"\d{5}")
 COMMUNE_LEVEL_NOTE = (
     "Résultat au niveau de la commune : le QPV n'est pas déterminé ;"
     " donnez une adresse précise ou un point pour le connaître."
@@ -126,60 +135,149 @@ def lambert93_gap(lon: float, lat: float, x: float, y: float) -> float:
     return float(((px - x) ** 2 + (py - y) ** 2) ** 0.5)
 
 
-def parse_ban_response(body: Any) -> list[GeocodeResult]:
-    """Results of a BAN ``/search`` GeoJSON body, keeping only self-consistent features.
+class _Dropped(ValueError):
+    """One feature's values cannot be used: the feature is dropped, the others are kept."""
 
-    A feature whose Lambert-93 ``x``/``y`` is more than :data:`L93_TOLERANCE_M` from its
-    WGS84 point is dropped (logged); if every feature was dropped the answer is treated as
-    unusable (:class:`ServiceUnavailable`), so callers fall back to the gazetteer.
+
+def parse_ban_response(body: Any) -> list[GeocodeResult]:
+    """Results of a BAN ``/search`` GeoJSON body, keeping only sound features.
+
+    The structure must be the API's: an object of ``type`` ``FeatureCollection`` whose
+    ``features`` is a list of ``Feature`` objects, each with a ``Point`` ``geometry`` (a
+    ``coordinates`` list) and an object of ``properties``. Anything else means the service is
+    not working (:class:`ServiceUnavailable`), so callers fall back to the gazetteer.
+
+    A feature whose values are wrong is dropped (logged): coordinates that are not finite
+    numbers within range, a ``score`` that is not a number from 0 to 1, an unknown ``type``,
+    a missing or overlong label, a malformed INSEE or postal code, or Lambert-93 ``x``/``y``
+    more than :data:`L93_TOLERANCE_M` from the WGS84 point. If every feature was dropped the
+    answer is unusable (:class:`ServiceUnavailable`).
     """
-    if not isinstance(body, Mapping) or body.get("type") != "FeatureCollection":
-        raise ServiceUnavailable(f"{BAN_SERVICE} a renvoyé une réponse inattendue.")
-    results: list[GeocodeResult] = []
-    dropped = 0
-    for feature in body.get("features") or []:
-        try:
-            lon, lat = (float(v) for v in feature["geometry"]["coordinates"][:2])
-            props = feature.get("properties") or {}
-            x = float(props["x"]) if props.get("x") is not None else None
-            y = float(props["y"]) if props.get("y") is not None else None
-        except (KeyError, TypeError, ValueError):
-            dropped += 1
-            continue
-        if x is not None and y is not None:
-            gap = lambert93_gap(lon, lat, x, y)
-            if gap > L93_TOLERANCE_M:
-                log.warning(
-                    "BAN feature %r dropped: Lambert-93 and WGS84 differ by %.0f m",
-                    props.get("label"),
-                    gap,
-                )
-                dropped += 1
-                continue
-        kind = str(props.get("type") or "")
-        results.append(
-            GeocodeResult(
-                label=str(props.get("label") or props.get("name") or ""),
-                lon=lon,
-                lat=lat,
-                score=float(props.get("score") or 0.0),
-                kind=kind,
-                citycode=_opt(props.get("citycode")),
-                postcode=_opt(props.get("postcode")),
-                city=_opt(props.get("city")),
-                source="ban",
-                precision="commune" if kind == "municipality" else "point",
-                x=x,
-                y=y,
-            )
-        )
+    results, dropped = _parse(body)
     if not results and dropped:
-        raise ServiceUnavailable(f"{BAN_SERVICE} a renvoyé des positions incohérentes.")
+        raise ServiceUnavailable(f"{BAN_SERVICE} a renvoyé des positions ou valeurs invalides.")
     return results
 
 
-def _opt(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+def _parse(body: Any) -> tuple[list[GeocodeResult], int]:
+    """The sound results of ``body`` and how many features were dropped."""
+    features = body.get("features") if isinstance(body, Mapping) else None
+    if (
+        not isinstance(body, Mapping)
+        or body.get("type") != "FeatureCollection"
+        or not isinstance(features, list)
+        or not all(_is_feature(f) for f in features)
+    ):
+        raise ServiceUnavailable(f"{BAN_SERVICE} a renvoyé une réponse inattendue.")
+    results: list[GeocodeResult] = []
+    dropped = 0
+    for feature in features:
+        try:
+            results.append(_result_of(feature))
+        except _Dropped as exc:
+            log.info("BAN feature dropped: %s", exc)  # the user's note says it; no stderr noise
+            dropped += 1
+    return results, dropped
+
+
+def _is_feature(feature: Any) -> bool:
+    if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+        return False
+    geometry = feature.get("geometry")
+    return (
+        isinstance(geometry, Mapping)
+        and geometry.get("type") == "Point"
+        and isinstance(geometry.get("coordinates"), list)
+        and isinstance(feature.get("properties"), Mapping)
+    )
+
+
+def _number(value: Any, what: str) -> float:
+    """A finite JSON number (not a boolean, not a string)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Dropped(f"{what} is not a number: {value!r:.40}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of 400 digits
+        number = math.inf
+    if not math.isfinite(number):
+        raise _Dropped(f"{what} is not finite: {value!r:.40}")
+    return number
+
+
+def _text(value: Any, what: str, pattern: re.Pattern[str] | None = None) -> str | None:
+    """An optional one-line text of at most :data:`MAX_LABEL` characters (or a code)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > MAX_LABEL or not value.isprintable():
+        raise _Dropped(f"{what} is not a one-line text: {value!r:.40}")
+    if pattern is not None and not pattern.fullmatch(value):
+        raise _Dropped(f"{what} is malformed: {value!r:.40}")
+    return value
+
+
+def _result_of(feature: Mapping[str, Any]) -> GeocodeResult:
+    coordinates = feature["geometry"]["coordinates"]
+    props = feature["properties"]
+    if len(coordinates) not in (2, 3):
+        raise _Dropped(f"{len(coordinates)} coordinates")
+    lon = _number(coordinates[0], "longitude")
+    lat = _number(coordinates[1], "latitude")
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        raise _Dropped(f"position out of range: {lon}, {lat}")
+    label = _text(props.get("label") or props.get("name"), "label")
+    if label is None:
+        raise _Dropped("no label")
+    score = _number(props.get("score"), "score")
+    if not 0.0 <= score <= 1.0:
+        raise _Dropped(f"score out of range: {score}")
+    kind = props.get("type")
+    if kind not in BAN_KINDS:
+        raise _Dropped(f"unknown type: {kind!r:.40}")
+    x = y = None
+    if props.get("x") is not None or props.get("y") is not None:
+        x, y = _number(props.get("x"), "x"), _number(props.get("y"), "y")
+        gap = lambert93_gap(lon, lat, x, y)
+        if not gap <= L93_TOLERANCE_M:  # also when the projection gives inf or NaN
+            raise _Dropped(f"{label!r}: Lambert-93 and WGS84 differ by {gap:.0f} m")
+    return GeocodeResult(
+        label=label,
+        lon=lon,
+        lat=lat,
+        score=score,
+        kind=kind,
+        citycode=_text(props.get("citycode"), "citycode", _CITYCODE),
+        postcode=_text(props.get("postcode"), "postcode", _POSTCODE),
+        city=_text(props.get("city"), "city"),
+        source="ban",
+        precision="commune" if kind == "municipality" else "point",
+        x=x,
+        y=y,
+    )
+
+
+def _body_of(results: list[GeocodeResult]) -> dict[str, Any]:
+    """Sound results as a BAN body: what the disk cache keeps, read back by :func:`_parse`."""
+    features = []
+    for r in results:
+        props = {
+            "label": r.label,
+            "score": r.score,
+            "type": r.kind,
+            "citycode": r.citycode,
+            "postcode": r.postcode,
+            "city": r.city,
+            "x": r.x,
+            "y": r.y,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "properties": {k: v for k, v in props.items() if v is not None},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def check_query(text: str) -> str:
@@ -193,7 +291,8 @@ def check_query(text: str) -> str:
     q = q.lstrip("-,;.:'\"()[]/#")
     if len(q) < 3:
         raise InvalidInput(
-            f"Adresse « {text.strip()} » trop courte : au moins 3 caractères (lettres ou chiffres)."
+            f"Adresse {quoted(text.strip())} trop courte : au moins 3 caractères"
+            " (lettres ou chiffres)."
         )
     if len(q) > 200:
         raise InvalidInput(
@@ -203,10 +302,12 @@ def check_query(text: str) -> str:
 
 
 class _Cache:
-    """Small LRU cache in memory, optionally backed by one JSON file per key on disk."""
+    """Small LRU cache of sound results in memory, optionally backed by one JSON file per key
+    on disk. Only results that passed :func:`parse_ban_response` are kept; an entry read back
+    from disk is checked again, and one that is damaged or no longer sound is ignored."""
 
     def __init__(self, size: int, directory: Path | None, ttl_s: float) -> None:
-        self._memory: OrderedDict[str, Any] = OrderedDict()
+        self._memory: OrderedDict[str, tuple[GeocodeResult, ...]] = OrderedDict()
         self._size = size
         self._dir = directory
         self._ttl = ttl_s
@@ -216,37 +317,40 @@ class _Cache:
         raw = json.dumps([url, sorted(params.items())], ensure_ascii=False)
         return hashlib.sha256(raw.encode()).hexdigest()
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str) -> list[GeocodeResult] | None:
         if key in self._memory:
             self._memory.move_to_end(key)
-            return self._memory[key]
+            return list(self._memory[key])
         if self._dir is None:
             return None
         path = self._dir / f"{key}.json"
         try:
             if time.time() - path.stat().st_mtime > self._ttl:
                 return None
-            value = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            results, dropped = _parse(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
             return None
-        self._remember(key, value)
-        return value
+        except (OSError, ValueError, RecursionError, ServiceUnavailable) as exc:
+            log.info("BAN cache entry %s ignored: %s", path.name, exc)
+            return None
+        if dropped:
+            log.info("BAN cache entry %s ignored: %d unsound results", path.name, dropped)
+            return None
+        self._remember(key, results)
+        return results
 
-    def put(self, key: str, value: Any) -> None:
-        self._remember(key, value)
+    def put(self, key: str, results: list[GeocodeResult]) -> None:
+        self._remember(key, results)
         if self._dir is None:
             return
         try:
-            self._dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._dir, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh, ensure_ascii=False)
-            os.replace(tmp, self._dir / f"{key}.json")
-        except OSError as exc:  # a cache that cannot be written is not an error for the user
+            text = json.dumps(_body_of(results), ensure_ascii=False, allow_nan=False)
+            atomic.write_text(self._dir / f"{key}.json", text)
+        except (OSError, ValueError) as exc:  # a cache not written is no error for the user
             log.info("BAN cache not written: %s", exc)
 
-    def _remember(self, key: str, value: Any) -> None:
-        self._memory[key] = value
+    def _remember(self, key: str, results: list[GeocodeResult]) -> None:
+        self._memory[key] = tuple(results)
         self._memory.move_to_end(key)
         while len(self._memory) > self._size:
             self._memory.popitem(last=False)
@@ -259,8 +363,10 @@ class BanGeocoder:
     """The Base Adresse Nationale ``/search`` endpoint (api-adresse.data.gouv.fr).
 
     Settings default to :mod:`geo.settings` (``BAN_URL``, ``BAN_TIMEOUT_S``, ``BAN_RETRIES``,
-    ``BAN_BACKOFF_S``) read when the geocoder is created. ``cache_dir`` keeps answers on disk
-    for ``cache_ttl_s`` seconds (the CLI uses ``data/cache/ban``); the memory cache always runs.
+    ``BAN_BACKOFF_S``, ``BAN_DEADLINE_S``, ``BAN_MAX_BYTES``) read when the geocoder is
+    created. ``cache_dir`` keeps sound answers on disk for ``cache_ttl_s`` seconds (the CLI
+    uses ``data/cache/ban``); the memory cache always runs. A failed or unusable answer is
+    never cached.
     """
 
     def __init__(
@@ -270,6 +376,8 @@ class BanGeocoder:
         timeout: float | None = None,
         retries: int | None = None,
         backoff: float | None = None,
+        deadline: float | None = None,
+        max_bytes: int | None = None,
         cache_size: int = 256,
         cache_dir: Path | None = None,
         cache_ttl_s: float = 7 * 24 * 3600,
@@ -279,8 +387,10 @@ class BanGeocoder:
         self.timeout = settings.BAN_TIMEOUT_S if timeout is None else timeout
         self.retries = settings.BAN_RETRIES if retries is None else retries
         self.backoff = settings.BAN_BACKOFF_S if backoff is None else backoff
+        self.deadline = settings.BAN_DEADLINE_S if deadline is None else deadline
+        self.max_bytes = settings.BAN_MAX_BYTES if max_bytes is None else max_bytes
         self.cache = _Cache(cache_size, cache_dir, cache_ttl_s)
-        self._session = session or requests.Session()
+        self._session = session or new_session()
 
     def search(
         self,
@@ -290,7 +400,11 @@ class BanGeocoder:
         citycode: str | None = None,
         postcode: str | None = None,
     ) -> list[GeocodeResult]:
-        """Ranked addresses for ``text`` (raises ServiceUnavailable when BAN cannot answer)."""
+        """Ranked addresses for ``text``, answered within the deadline.
+
+        Raises :class:`ServiceUnavailable` when BAN cannot answer soundly in time and
+        :class:`InvalidInput` when it refuses the query itself.
+        """
         params: dict[str, Any] = {"q": check_query(text), "limit": int(limit)}
         if citycode:
             params["citycode"] = citycode
@@ -298,32 +412,43 @@ class BanGeocoder:
             params["postcode"] = postcode
         url = f"{self.base_url}/search/"
         key = self.cache.key(url, params)
-        body = self.cache.get(key)
-        if body is None:
-            try:
-                body = get_json(
-                    url,
-                    params,
-                    service=BAN_SERVICE,
-                    timeout=self.timeout,
-                    retries=self.retries,
-                    backoff=self.backoff,
-                    session=self._session,
-                )
-            except HttpClientError as exc:
-                if exc.status == 400:
-                    raise InvalidInput(
-                        f"Adresse refusée par la Base Adresse Nationale : {exc.message}.",
-                        hint="Reformulez : numéro, voie, code postal et commune.",
-                    ) from None
-                raise ServiceUnavailable(
-                    f"{BAN_SERVICE} a refusé la requête (HTTP {exc.status}).",
-                    hint="Vérifiez l'adresse du service (ZONAGE_BAN_URL).",
+        results = self.cache.get(key)
+        if results is None:
+            results = self._ask(url, params)
+            self.cache.put(key, results)
+        return results
+
+    def _ask(self, url: str, params: Mapping[str, Any]) -> list[GeocodeResult]:
+        try:
+            body = get_json(
+                url,
+                params,
+                service=BAN_SERVICE,
+                timeout=self.timeout,
+                retries=self.retries,
+                backoff=self.backoff,
+                deadline=self.deadline,
+                max_bytes=self.max_bytes,
+                session=self._session,
+            )
+            return parse_ban_response(body)
+        except HttpClientError as exc:
+            if exc.status == 400 and exc.message:
+                raise InvalidInput(
+                    f"Adresse refusée par la Base Adresse Nationale : {quoted(exc.message)}.",
+                    hint="Reformulez : numéro, voie, code postal et commune.",
                 ) from None
-            results = parse_ban_response(body)  # validate before caching
-            self.cache.put(key, body)
-            return results
-        return parse_ban_response(body)
+            raise ServiceUnavailable(
+                f"{BAN_SERVICE} a refusé la requête (HTTP {exc.status}).",
+                hint="Vérifiez l'adresse du service (ZONAGE_BAN_URL).",
+            ) from None
+        except ZonageError:
+            raise
+        except Exception:  # an outside service must never break the page or the command
+            log.info(UNUSABLE_LOG, exc_info=True)
+            raise ServiceUnavailable(
+                f"{BAN_SERVICE} a renvoyé une réponse inutilisable.", hint="Réessayez plus tard."
+            ) from None
 
 
 class GazetteerGeocoder:
@@ -487,7 +612,7 @@ def place_from_text(
     if results:
         best = results[0]
         raise OutsideRegion(
-            f"L'adresse trouvée, « {best.label} », est hors d'Occitanie.",
+            f"L'adresse trouvée, {quoted(best.label, MAX_LABEL)}, est hors d'Occitanie.",
             hint="Précisez la commune ou le code postal de l'adresse en Occitanie.",
         )
     return _fallback(raw, lookup, None, not_found=True)
@@ -503,7 +628,7 @@ def _fallback(
             raise
         lead = "Adresse introuvable" if not_found else "Adresse introuvable hors ligne"
         raise NotFound(
-            f"{lead} : « {raw} ».",
+            f"{lead} : {quoted(raw)}.",
             hint="Vérifiez l'adresse, ou donnez la commune, le code INSEE (--insee)"
             " ou un point (--lat/--lon).",
         ) from None
@@ -528,7 +653,7 @@ def _refuse_homonyms(
     if len({r.citycode for r in same}) > 1:
         listed = ", ".join(f"{r.label} ({r.postcode or r.citycode})" for r in same)
         raise InvalidInput(
-            f"« {raw} » désigne plusieurs communes d'Occitanie : {listed}.",
+            f"{quoted(raw)} désigne plusieurs communes d'Occitanie : {listed}.",
             hint="Ajoutez le code postal ou le département, ex. « Saint-Michel 32300 »,"
             " ou donnez le code INSEE (--insee).",
         )
@@ -536,7 +661,9 @@ def _refuse_homonyms(
 
 def _facts_of_result(result: GeocodeResult, lookup: PlaceLookup) -> PlaceFacts | None:
     """Place facts of one BAN result, or None when it lies outside Occitanie."""
-    notes: list[str] = [f"Adresse retenue (Base Adresse Nationale) : « {result.label} »."]
+    notes: list[str] = [
+        f"Adresse retenue (Base Adresse Nationale) : {quoted(result.label, MAX_LABEL)}."
+    ]
     if result.score < LOW_SCORE:
         notes.append(f"Correspondance incertaine (score {result.score:.2f}) : vérifiez l'adresse.")
     if result.precision == "commune":

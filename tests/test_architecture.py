@@ -1,7 +1,7 @@
 """Data flows one way: the domain (``zonage``) knows nothing of geometry, ``geo`` nothing of aids.
 
 Only the entry points (``zonage/cli``, ``zonage/service.py``) wire the two; ``geo`` may use the
-shared vocabulary (``zonage.place``) and errors (``zonage.errors``) only.
+shared vocabulary (``zonage.place``), errors (``zonage.errors``) and wording (``zonage.text``) only.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GEO_MAY_IMPORT = {"zonage.place", "zonage.errors"}
+GEO_MAY_IMPORT = {"zonage.place", "zonage.errors", "zonage.text"}
 WIRING = {"zonage/service.py"}
 
 
