@@ -13,6 +13,7 @@ order ``(lon, lat)`` like shapely; pass them by keyword when in doubt.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +28,7 @@ from geo.per_build import per_build
 from geo.places import CommuneTable, as_list, build_table, point_facts, with_notes
 from zonage.errors import InvalidInput, OutsideRegion
 from zonage.place import PlaceFacts, Qpv
+from zonage.text import quoted
 
 if TYPE_CHECKING:
     from geo.layer import Layers
@@ -41,31 +43,44 @@ _AXIS_NAMES = {"lat": "Latitude", "lon": "Longitude"}
 _AXIS_LIMITS = {"lat": 90.0, "lon": 180.0}
 _AXIS_EXAMPLES = {"lat": "43.6045", "lon": "1.4440"}
 
+# The grammar of a coordinate typed as text: ASCII digits, an optional leading minus, one
+# decimal point or comma (the French way), an optional trailing degree sign. No "+", no
+# exponent, no "_" separators, no nan/inf, no other script's digits (all of which float() takes).
+_COORDINATE_RE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?°?", re.ASCII)
+# Longest text read as a coordinate: more digits than this say nothing more about a place.
+_COORDINATE_MAX_CHARS = 32
+# Spaces around a value (shell quoting, a paste) are forgiven; nothing else is.
+_BLANKS = " \t\r\n"
+
 
 def parse_coordinate(value: str | float | int | None, axis: Axis) -> float:
     """A latitude or longitude in decimal degrees, from a number or a text.
 
-    Accepts a decimal comma ("43,6"). Raises :class:`InvalidInput` (French, one line) for an
-    empty, unreadable, infinite or out-of-range value.
+    A text is ``-?DIGITS[.DIGITS]`` in ASCII digits, with a decimal point or comma ("43,6")
+    and an optional trailing "°", spaces around it forgiven. Raises :class:`InvalidInput`
+    (French, one line) for an empty, unreadable, infinite or out-of-range value.
     """
     label = _AXIS_NAMES[axis]
     example = _AXIS_EXAMPLES[axis]
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip(_BLANKS)):
         raise InvalidInput(f"{label} vide : indiquez un nombre en degrés décimaux, ex. {example}.")
     if isinstance(value, str):
-        text = value.strip().replace(",", ".").replace("°", "")
-        try:
-            number = float(text)
-        except ValueError:
+        text = value.strip(_BLANKS)
+        if len(text) > _COORDINATE_MAX_CHARS or not _COORDINATE_RE.fullmatch(text):
             raise InvalidInput(
-                f"{label} « {value.strip()} » illisible : un nombre en degrés décimaux est"
-                f" attendu, ex. {example}."
-            ) from None
+                f"{label} {quoted(text)} illisible : un nombre en degrés décimaux est attendu"
+                f" (chiffres 0-9, un signe - éventuel, un point ou une virgule), ex. {example}."
+            )
+        number = float(text.rstrip("°").replace(",", "."))
+    elif isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise InvalidInput(
+            f"{label} {quoted(value)} illisible : un nombre est attendu, ex. {example}."
+        )
     else:
         number = float(value)
     if not math.isfinite(number):
         raise InvalidInput(
-            f"{label} « {value} » invalide : un nombre fini est attendu, ex. {example}."
+            f"{label} {quoted(value)} invalide : un nombre fini est attendu, ex. {example}."
         )
     limit = _AXIS_LIMITS[axis]
     if not -limit <= number <= limit:

@@ -19,6 +19,7 @@ from typing import Literal
 
 from geo import settings
 from zonage.errors import InvalidInput, NotFound, OutsideRegion
+from zonage.text import quoted
 
 MatchKind = Literal["nom", "alias", "code_postal"]
 
@@ -32,8 +33,11 @@ _ABBREVIATIONS: dict[str, str] = {
 }
 _ARTICLES: frozenset[str] = frozenset({"le", "la", "les", "l"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-_POSTAL_RE = re.compile(r"^\d{5}$")
+# ASCII digits only: "\d" alone would take other scripts' digits (full-width "３１５５５").
+_INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.ASCII)
+_POSTAL_RE = re.compile(r"^\d{5}$", re.ASCII)
+# Spaces around a code (shell quoting, a paste) are forgiven; nothing else is.
+_BLANKS = " \t\r\n"
 # "Saint-Michel (32)", "Saint-Michel 32", "Saint-Michel, 32" or a trailing postal code.
 _QUALIFIER_RE = re.compile(r"^(?P<name>.*?)[\s,;]*\(?\s*(?P<code>\d{5}|\d{2}|2[AB])\s*\)?\s*$")
 # "31000 Toulouse": a leading postal code, as written on an envelope.
@@ -86,26 +90,32 @@ def department_of_code(code: str) -> str:
 def parse_insee(text: str) -> str:
     """Check the shape of an INSEE commune code and return it cleaned.
 
-    Raises :class:`InvalidInput` with a French one-line message saying how to fix it.
+    The grammar: five ASCII digits, or ``2A``/``2B`` and three digits (Corsica, either case),
+    spaces around it forgiven. Raises :class:`InvalidInput` with a French one-line message
+    saying how to fix it.
     """
-    code = (text or "").strip().upper()
+    shown = ("" if text is None else str(text)).strip(_BLANKS)
+    code = shown.upper() if shown.isascii() else shown
     if not code:
         raise InvalidInput(f"Code INSEE vide : indiquez 5 chiffres, ex. {EXAMPLE_INSEE}.")
     if _INSEE_RE.match(code):
         return code
-    if code.isdigit() and len(code) == 4 and department_of_code("0" + code) in settings.DEPARTMENTS:
+    digits = code.isascii() and code.isdigit()
+    if digits and len(code) == 4 and department_of_code("0" + code) in settings.DEPARTMENTS:
         raise InvalidInput(
-            f"Code INSEE « {code} » : 4 chiffres au lieu de 5, le 0 initial manque sans doute.",
+            f"Code INSEE {quoted(shown)} : 4 chiffres au lieu de 5, le 0 initial manque"
+            " sans doute.",
             hint=f"Essayez 0{code}.",
         )
-    if code.isdigit():
+    if digits:
         raise InvalidInput(
-            f"Code INSEE « {code} » : {len(code)} chiffres au lieu de 5.",
+            f"Code INSEE {quoted(shown)} : {len(code)} chiffres au lieu de 5.",
             hint=f"Indiquez le code INSEE de la commune (5 chiffres, ex. {EXAMPLE_INSEE}),"
             " pas un code postal ni un SIRET.",
         )
     raise InvalidInput(
-        f"« {code} » n'est pas un code INSEE (5 chiffres attendus, ex. {EXAMPLE_INSEE}).",
+        f"{quoted(shown)} n'est pas un code INSEE (5 chiffres de 0 à 9 attendus,"
+        f" ex. {EXAMPLE_INSEE}).",
         hint="Pour chercher par nom, utilisez --address.",
     )
 
@@ -203,7 +213,7 @@ class NameIndex:
         code = code.strip()
         if not _POSTAL_RE.match(code):
             raise InvalidInput(
-                f"« {code} » n'est pas un code postal (5 chiffres attendus, ex. 31000)."
+                f"{quoted(code)} n'est pas un code postal (5 chiffres attendus, ex. 31000)."
             )
         found = self.postal_indices(code)
         if found:
@@ -363,7 +373,7 @@ def pick_one(text: str, candidates: list[Candidate]) -> Candidate:
     shown = text.strip()
     if not candidates:
         raise NotFound(
-            f"Aucune commune d'Occitanie ne correspond à « {shown} ».",
+            f"Aucune commune d'Occitanie ne correspond à {quoted(shown)}.",
             hint="Vérifiez l'orthographe, ou donnez le code INSEE (--insee)"
             " ou un point (--lat/--lon).",
         )
@@ -373,7 +383,7 @@ def pick_one(text: str, candidates: list[Candidate]) -> Candidate:
     if not exact:
         listed = ", ".join(c.label for c in candidates[:5])
         raise NotFound(
-            f"Aucune commune d'Occitanie ne s'appelle exactement « {shown} ».",
+            f"Aucune commune d'Occitanie ne s'appelle exactement {quoted(shown)}.",
             hint=f"Vouliez-vous dire : {listed} ? Reprenez le nom exact ou utilisez --insee.",
         )
     listed = ", ".join(c.label for c in exact[:6])

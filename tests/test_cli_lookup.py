@@ -227,3 +227,144 @@ def test_console_command_end_to_end(built_dir, tmp_path):
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+# --- messages that quote an input, usage errors, unusable outputs, internal errors -----------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "shown"),
+    [
+        (("--address", "\x1b[31mToulouse\x1b[0m"), 2, "« \\x1b[31mToulouse\\x1b[0m »"),
+        (("--address", "Foix\x00"), 2, "« Foix\\x00 »"),
+        (("--address", "\u202eesuoluoT"), 2, "« \\u202eesuoluoT »"),
+        (("--address", "a" * 100_000), 2, "trop longue"),
+        (("--address", "zz\x1b]0;t\x07" + "q" * 150), 2, "(158 caractères)"),
+        (("--insee", "\x1b[2J" + "3" * 100_000), 2, "(100004 caractères)"),
+        (("--lat", "\x1b[2J43.6", "--lon", "1.4"), 2, "« \\x1b[2J43.6 »"),
+        (("--insee", "３１５５５"), 2, "n'est pas un code INSEE"),
+        (("--lat", "4_3.6", "--lon", "1.44"), 2, "« 4_3.6 » illisible"),
+        (("--lat", "1e1", "--lon", "1.44"), 2, "« 1e1 » illisible"),
+        (("--lat", "+43.6", "--lon", "1.44"), 2, "« +43.6 » illisible"),
+        (("--lat", "43.6", "--lon", "-1,44"), 2, "--lon=VALEUR"),
+        (("--insee", "31555", "--insee", "09122"), 2, "--insee donné deux fois"),
+        (("--insee", "31555", "--frob", "\x1b[31m"), 2, "« --frob \\x1b[31m »"),
+        (("--json=oui", "--insee", "31555"), 2, "--json ne prend pas de valeur"),
+    ],
+)
+def test_messages_quote_inputs_short_and_escaped(cli, capsys, args, code, shown):
+    got, out, err = _call(cli, capsys, *args)
+    assert got == code and out == ""
+    assert shown in err, err
+    assert err.startswith("zonage : erreur : ") and err.count("\n") == 1 and len(err) <= 300
+    assert not any(ch in err for ch in "\x00\x1b\x07\u202e")
+
+
+def test_usage_error_is_one_french_line(capsys):
+    assert main(["lookup", "--insee"]) == 2
+    assert main([]) == 2
+    assert main(["frobnicate"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "usage" not in err and "error" not in err
+    assert err.splitlines() == [
+        "zonage : erreur : --insee attend une valeur (si elle commence par « - », écrivez"
+        " --insee=VALEUR). Aide : zonage lookup --help.",
+        "zonage : erreur : argument obligatoire manquant : COMMANDE. Aide : zonage --help.",
+        "zonage : erreur : COMMANDE : choix inconnu « frobnicate » ; choisissez parmi 'lookup',"
+        " 'aids', 'export-map', 'data'. Aide : zonage --help.",
+    ]
+
+
+def test_internal_error_is_one_line_and_debug_shows_the_traceback(cli, capsys, monkeypatch):
+    import zonage.cli.lookup as lookup_command
+
+    def broken(place):  # a bug in a renderer
+        raise KeyError("zonage_medecins")
+
+    monkeypatch.setattr(lookup_command, "format_place", broken)
+    code, out, err = _call(cli, capsys, "--insee", "31555")
+    assert code == 1 and out == ""
+    assert err == (
+        "zonage : erreur interne (KeyError) : relancez avec ZONAGE_DEBUG=1 pour voir le détail,"
+        " et signalez-la.\n"
+    )
+    monkeypatch.setattr(settings, "DEBUG", True)
+    code, out, err = _call(cli, capsys, "--insee", "31555")
+    assert code == 1 and "Traceback" in err and "in broken" in err
+
+
+def _zonage(args, env, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("zonage")), *args],
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def real_env(built_dir, tmp_path):
+    """The environment of a real ``zonage`` process on the session build, network closed."""
+    return {
+        **os.environ,
+        "ZONAGE_BUILD_DIR": str(built_dir),
+        "ZONAGE_CACHE": str(tmp_path / "cache"),
+        "ZONAGE_BAN_URL": ban_server.closed_port_url(),
+        "ZONAGE_BAN_RETRIES": "0",
+    }
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lookup", "--insee", "31555"),
+        ("lookup", "--insee", "31555", "--json"),
+        ("aids", "--insee", "31555", "--json"),
+        ("aids", "--insee", "31555", "--all"),
+        ("aids", "--help"),
+    ],
+)
+def test_full_disk_on_stdout_is_one_line_exit_2(real_env, args):
+    with open("/dev/full", "w") as full:
+        proc = _zonage(args, real_env, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == (
+        "zonage : erreur : impossible d'écrire la réponse sur la sortie standard (plus de place"
+        " sur le disque). Redirigez-la vers un fichier sur un disque qui a de la place.\n"
+    )
+
+
+def test_closed_stdout_is_one_line_exit_2(real_env):
+    proc = _zonage(
+        ["lookup", "--insee", "31555"],
+        real_env,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "sortie standard (fermée)" in proc.stderr
+
+
+def test_full_disk_on_stderr_keeps_the_exit_code(real_env):
+    with open("/dev/full", "w") as full:
+        bad = _zonage(["lookup", "--insee", "abc"], real_env, stdout=subprocess.PIPE, stderr=full)
+        note = _zonage(  # the former code's note cannot be written: that is an error too
+            ["lookup", "--insee", "12076"], real_env, stdout=subprocess.PIPE, stderr=full
+        )
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert note.returncode == 2
+
+
+def test_closed_pipe_is_quiet(real_env):
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("zonage")), "aids", "--insee", "31555", "--all"],
+        env=real_env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()  # the reader is gone before the first byte (``| head -0``)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and err == b""

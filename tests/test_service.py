@@ -97,3 +97,81 @@ def test_cards_escape_and_show_sources(lookup: PlaceLookup) -> None:
     result = view.answer.groups[0].results[0]
     card = cards.aid_html(result)
     assert f'data-aid="{result.id}"' in card and "Source" in card
+
+
+# --- a link's grammar: one place, repeated and unknown parameters ---------------------------
+
+
+def test_link_with_two_places_keeps_insee_and_says_so() -> None:
+    state, errors = service.state_from_query({"insee": "09122", "lat": "43.6", "lon": "1.44"})
+    assert state.insee == "09122" and state.lat is None and state.lon is None
+    assert errors == ["Plusieurs lieux donnés (insee et lat/lon) : seul insee est utilisé."]
+    # The rule holds whatever the order, even with half a point or a bad code.
+    state, errors = service.state_from_query({"lon": "1.44", "insee": "31555"})
+    assert state.insee == "31555" and state.lon is None and len(errors) == 1
+    state, errors = service.state_from_query({"insee": "abc", "lat": "43.6", "lon": "1.44"})
+    assert state.insee is None and state.lat is None
+    assert "seul insee" in errors[0] and "n'est pas un code INSEE" in errors[1]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "warned"),
+    [
+        ({"insee": ["31555", "09122"]}, "09122", True),  # the last one, as Streamlit keeps
+        ({"insee": ["09122", "09122"]}, "09122", False),
+        ({"insee": ["", "09122"]}, "09122", False),
+        ({"insee": []}, None, False),
+        ({"insee": ("31555",)}, "31555", False),
+    ],
+)
+def test_link_with_a_repeated_parameter(params, expected, warned) -> None:
+    state, errors = service.state_from_query(params)
+    assert state.insee == expected
+    assert bool(errors) == warned
+    if warned:
+        assert errors == ["Paramètre insee répété (2 valeurs) : seule la dernière, « 09122 »,"
+                          " est utilisée."]  # fmt: skip
+
+
+def test_link_ignores_unknown_parameters() -> None:
+    state, errors = service.state_from_query(
+        {"insee": "09122", "utm_source": "x\x1b", "embed": "true", "INSEE": "31555", "": "?"}
+    )
+    assert state.insee == "09122" and errors == []
+
+
+def test_link_values_follow_the_grammar() -> None:
+    state, errors = service.state_from_query(
+        {"insee": "３１５５５", "date": "２０２４-０１-０１", "profil": "tous"}
+    )
+    assert state.insee is None and state.date is None and len(errors) == 2
+    state, errors = service.state_from_query({"lat": "4_3.6", "lon": "1e0"})
+    assert state.lat is None and state.lon is None
+    assert errors == [
+        "Latitude « 4_3.6 » illisible : un nombre en degrés décimaux est attendu (chiffres 0-9,"
+        " un signe - éventuel, un point ou une virgule), ex. 43.6045."
+    ]
+    state, errors = service.state_from_query({"lat": "43.6"})
+    assert state.lat is None and errors and "Longitude vide" in errors[0]
+    state, errors = service.state_from_query({"lat": 43.6, "lon": 1.44})  # not text: still read
+    assert (state.lat, state.lon) == (43.6, 1.44) and errors == []
+
+
+@pytest.mark.parametrize("key", ["insee", "lat", "date", "profil"])
+def test_link_messages_quote_hostile_values_short_and_escaped(key: str) -> None:
+    params = {key: "\x1b[31m\u202e" + "9" * 100_000}
+    if key == "lat":
+        params["lon"] = "1.44"
+    _, errors = service.state_from_query(params)
+    assert len(errors) == 1
+    message = errors[0]
+    assert len(message) <= 300 and "(100006 caractères)" in message
+    assert "\\x1b[31m\\u202e" in message
+    assert not any(ch in message for ch in "\x1b\u202e\x00\n")
+
+
+@pytest.mark.parametrize("text", ["Foix\x1b[2J", "Foix\x00", "\u202eFoix", "Foix\ud800"])
+def test_search_refuses_control_characters(text: str, lookup: PlaceLookup) -> None:
+    outcome = service.search(text, lookup)
+    assert outcome.place is None and outcome.error and "non admis" in outcome.error
+    assert not any(ch in outcome.error for ch in "\x1b\x00\u202e\ud800")

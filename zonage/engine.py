@@ -28,6 +28,7 @@ from zonage.catalogue import (
 from zonage.errors import InvalidInput
 from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts
 from zonage.profiles import ALL, PROFILE_IDS, label, parse_profile
+from zonage.text import quoted
 
 Status = Literal["eligible", "a_verifier", "non_applicable"]
 ELIGIBLE: Status = "eligible"
@@ -57,24 +58,29 @@ _FRR_UNCERTAIN: dict[int, str] = {
     "conditions à vérifier",
     2: "commune nouvelle partiellement classée FRR : le classement dépend de l'adresse exacte",
 }
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: "\d" alone would take other scripts' digits (full-width "２０２４").
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# Spaces around a date (shell quoting, a paste) are forgiven; nothing else is.
+_BLANKS = " \t\r\n"
 
 
 # ----------------------------------------------------------------------------- inputs
 
 
 def parse_date(text: str | None, *, today: dt.date | None = None) -> dt.date:
-    """A ``YYYY-MM-DD`` date (``None`` or empty means today); :class:`InvalidInput` otherwise."""
-    if text is None or not text.strip():
+    """A ``YYYY-MM-DD`` date in ASCII digits, spaces around it forgiven (``None`` or empty
+    means today); :class:`InvalidInput` otherwise."""
+    if text is None or not text.strip(_BLANKS):
         return today or dt.date.today()
-    value = text.strip()
+    value = text.strip(_BLANKS)
     if _DATE_RE.match(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
     raise InvalidInput(
-        f"Date illisible « {text} ».", hint="Format attendu : AAAA-MM-JJ (par exemple 2024-07-01)."
+        f"Date illisible {quoted(value)}.",
+        hint="Format attendu : AAAA-MM-JJ (par exemple 2024-07-01).",
     )
 
 

@@ -7,10 +7,17 @@ The ids are stable (see DESIGN.md): the engine, the command line, the app and th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from zonage.errors import InvalidInput
+from zonage.text import quoted
 
 ALL = "tous"
+
+# Spaces around an id (shell quoting, a paste) are forgiven; nothing else is.
+_BLANKS = " \t\r\n"
+# Longest part of a mistyped id quoted back: ids are at most 26 characters.
+_ID_QUOTE_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -101,15 +108,29 @@ def label(profile_id: str) -> str:
 
 
 def parse_profile(text: str | None) -> str:
-    """Normalise a user-given profile (``None`` or empty means ``tous``) and check it exists."""
-    value = (text or ALL).strip().lower()
+    """Normalise a user-given profile (``None`` or empty means ``tous``) and check it exists.
+
+    Case and spaces around it are forgiven; the id must otherwise be spelled as listed.
+    """
+    value = (text or "").strip(_BLANKS)
+    if value.isascii():
+        value = value.lower()
+    if not value:
+        return ALL
     if value == ALL or value in _BY_ID:
         return value
-    raise _unknown(text or "")
+    raise _unknown(value)
 
 
 def _unknown(value: str) -> InvalidInput:
+    # The message stays short (one terminal line): the closest id, a few examples, and where
+    # the full list is, rather than all twelve ids.
+    close = (
+        get_close_matches(value, (*PROFILE_IDS, ALL), n=1, cutoff=0.7) if len(value) < 64 else []
+    )
+    guess = f"Vouliez-vous dire « {close[0]} » ? " if close else ""
     return InvalidInput(
-        f"Profil inconnu « {value} ».",
-        hint=f"Profils valides : {', '.join((*PROFILE_IDS, ALL))}.",
+        f"Profil inconnu {quoted(value, _ID_QUOTE_LIMIT)}.",
+        hint=f"{guess}Exemples : liberal-installation, medecin-remplacant, {ALL} ;"
+        " liste complète : zonage aids --help.",
     )

@@ -9,6 +9,7 @@ returned :class:`View`, never an exception, so the page only has to show it.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +18,11 @@ from zonage.engine import Answer, aids_at, parse_date
 from zonage.errors import InvalidInput, ZonageError
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL, parse_profile
+from zonage.text import quoted
+
+# Unicode categories of characters never found in a place's name: controls (Cc), invisible
+# formatting such as bidirectional overrides (Cf), lone surrogates (Cs), private use (Co).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
 
 if TYPE_CHECKING:
     from geo.geocode import Geocoder
@@ -56,46 +62,77 @@ class SearchOutcome:
     error: str | None = None
 
 
-def _first(params: Mapping[str, object], key: str) -> str | None:
+#: Query parameters a link may carry; any other is ignored (Streamlit, link shorteners and
+#: trackers add their own, and a link must still open).
+QUERY_KEYS = ("insee", "lat", "lon", "profil", "date")
+#: How a link names its place, in order of precedence when it names several (one is kept).
+PLACE_KEYS = ("insee", "lat/lon")
+
+
+def _value(params: Mapping[str, object], key: str, notes: list[str]) -> str | None:
+    """The text of one parameter (None when absent or blank).
+
+    A parameter repeated with different values keeps its last one, as Streamlit's
+    ``st.query_params`` does, and says so in ``notes``.
+    """
     value = params.get(key)
     if isinstance(value, list | tuple):
-        value = value[0] if value else None
+        values = [str(v) for v in value if v is not None and str(v).strip()]
+        if len(set(values)) > 1:
+            notes.append(
+                f"Paramètre {key} répété ({len(values)} valeurs) : seule la dernière,"
+                f" {quoted(values[-1])}, est utilisée."
+            )
+        value = values[-1] if values else None
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    text = str(value)
+    return text if text.strip() else None
 
 
 def state_from_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     """Read a shared link's query parameters (``insee``, ``lat``, ``lon``, ``profil``, ``date``).
 
     Bad parameters are dropped with a French message each, so a damaged link still opens.
+    A link names one place: ``insee`` or ``lat`` and ``lon``. When it names both, ``insee`` is
+    kept (see :data:`PLACE_KEYS`) and a message says that ``lat``/``lon`` were ignored. A
+    repeated parameter keeps its last value; unknown parameters are ignored.
     """
     from geo.lookup import parse_coordinate
     from geo.names import parse_insee
 
     errors: list[str] = []
+    raw = {key: _value(params, key, errors) for key in QUERY_KEYS}
     profile = ALL
     try:
-        profile = parse_profile(_first(params, "profil"))
+        profile = parse_profile(raw["profil"])
     except InvalidInput as exc:
         errors.append(str(exc))
     date = None
-    if (raw_date := _first(params, "date")) is not None:
+    if raw["date"] is not None:
         try:
-            date = parse_date(raw_date)
+            date = parse_date(raw["date"])
         except InvalidInput as exc:
             errors.append(str(exc))
+    given = []
+    if raw["insee"] is not None:
+        given.append("insee")
+    if raw["lat"] is not None or raw["lon"] is not None:
+        given.append("lat/lon")
+    if len(given) > 1:
+        kept = min(given, key=PLACE_KEYS.index)
+        errors.append(f"Plusieurs lieux donnés ({' et '.join(given)}) : seul {kept} est utilisé.")
+        given = [kept]
     insee = lat = lon = None
-    if (raw_insee := _first(params, "insee")) is not None:
+    if given == ["insee"]:
         try:
-            insee = parse_insee(raw_insee)
+            insee = parse_insee(raw["insee"] or "")
         except ZonageError as exc:
             errors.append(str(exc))
-    elif _first(params, "lat") is not None or _first(params, "lon") is not None:
+    elif given == ["lat/lon"]:
         try:
-            lat = parse_coordinate(_first(params, "lat"), "lat")
-            lon = parse_coordinate(_first(params, "lon"), "lon")
+            lat = parse_coordinate(raw["lat"], "lat")
+            lon = parse_coordinate(raw["lon"], "lon")
         except InvalidInput as exc:
             lat = lon = None
             errors.append(str(exc))
@@ -138,6 +175,24 @@ def view_for(
     return View(place=place, answer=answer)
 
 
+def check_search_text(text: str) -> str:
+    """``text`` if it holds no control or invisible formatting character; else
+    :class:`InvalidInput`.
+
+    No address, commune or postal code contains a terminal escape, a NUL, a bidirectional
+    override or a lone surrogate (undecodable bytes): such a text is refused before any search,
+    and quoted with its characters escaped. Tabs and line breaks count as spaces.
+    """
+    for ch in text:
+        if ch not in "\t\n\r" and unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
+            raise InvalidInput(
+                f"Adresse {quoted(text)} : caractère invisible ou de contrôle (U+{ord(ch):04X})"
+                " non admis.",
+                hint="Retapez l'adresse, ex. « 1 place du Capitole, Toulouse ».",
+            )
+    return text
+
+
 def search(
     text: str, lookup: PlaceLookup | None = None, geocoder: Geocoder | None = None
 ) -> SearchOutcome:
@@ -149,6 +204,10 @@ def search(
     from geo.geocode import place_from_text
     from geo.lookup import get_lookup
 
+    try:
+        check_search_text(text or "")
+    except InvalidInput as exc:
+        return SearchOutcome(error=str(exc))
     lookup = lookup or get_lookup()
     try:
         place = place_from_text(text, lookup, geocoder)

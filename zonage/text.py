@@ -50,3 +50,25 @@ def zone_text(zone: str | None) -> str:
     if not zone:
         return "non classée dans la source : à vérifier auprès de l'ARS Occitanie"
     return f"{zone} ({ZONE_LABELS.get(zone, '')})"
+
+
+#: Longest part of a user's input quoted back in a message.
+QUOTE_LIMIT = 80
+
+
+def quoted(text: object, limit: int = QUOTE_LIMIT) -> str:
+    """A user's input as it may be quoted in a message: at most ``limit`` characters, control
+    and terminal escape characters shown as ``\\x1b``-style escapes, in French quotes.
+
+    Every message that echoes an input (a code, a date, an address, a URL parameter, a path)
+    goes through here, so a 100 kB input or a terminal escape sequence is never printed back.
+    """
+    raw = str(text)
+    cut = raw[:limit]
+    shown = "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in cut
+    )
+    if len(raw) > limit:
+        shown += f"… ({len(raw)} caractères)"
+    return f"« {shown} »"

@@ -214,8 +214,10 @@ def test_swapped_coordinates_get_a_hint(lookup):
         ("95", "1.44", "hors de l'intervalle [-90, 90]"),
         ("-90.5", "1.44", "hors de l'intervalle [-90, 90]"),
         ("43.6", "181", "hors de l'intervalle [-180, 180]"),
-        ("nan", "1.44", "invalide"),
-        ("43.6", "inf", "invalide"),
+        ("nan", "1.44", "Latitude « nan » illisible"),
+        ("43.6", "inf", "Longitude « inf » illisible"),
+        (float("nan"), 1.44, "invalide"),
+        (43.6, float("inf"), "invalide"),
     ],
 )
 def test_bad_coordinates(lookup, lat, lon, needle):
@@ -229,6 +231,86 @@ def test_coordinate_text_forms():
     assert parse_coordinate(" 1.444 ", "lon") == 1.444
     assert parse_coordinate(-0.5, "lon") == -0.5
     assert parse_coordinate("90", "lat") == 90.0
+
+
+# The grammar: ASCII digits, an optional leading "-", one "." or "," and an optional trailing
+# "°", spaces around forgiven. Everything else Python's float() would take is refused.
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("43.6045", 43.6045),
+        ("43,6045", 43.6045),
+        ("-0.5", -0.5),
+        ("-0", 0.0),
+        ("43", 43.0),
+        ("043.5", 43.5),
+        ("43.6°", 43.6),
+        (" 43.6 ", 43.6),
+        ("\t43.6\n", 43.6),
+        ("43.60450000000000000000001", 43.6045),
+    ],
+)
+def test_coordinate_grammar_accepts(text, value):
+    assert parse_coordinate(text, "lat") == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4_3.6",  # float() takes digit separators
+        "1e1",
+        "1E1",
+        "4.36e1",
+        "nan",
+        "NaN",
+        "inf",
+        "-inf",
+        "infinity",
+        "0x10",
+        "+43.6",
+        "--43.6",
+        "43.",
+        ".5",
+        "43.6.1",
+        "43,6,1",
+        "43 .6",
+        "43.6 N",
+        "N43.6",
+        "4°3.6",
+        "43.6°°",
+        "４３.６",  # full-width digits
+        "٤٣.٦",  # Arabic-Indic digits
+        "४३.६",  # Devanagari digits
+        "43\u00a0.6",
+        "\u00a043.6",  # no-break space around: not forgiven
+        "43.6\x00",
+        "\x1b[31m43.6",
+        "\u202e43.6",
+        "1" * 33,  # longer than any coordinate worth reading
+        "-",
+        ",",
+        "°",
+    ],
+)
+def test_coordinate_grammar_rejects(text):
+    with pytest.raises(InvalidInput) as info:
+        parse_coordinate(text, "lat")
+    message = str(info.value)
+    assert "illisible" in message and "\n" not in message
+    assert "\x1b" not in message and "\x00" not in message and "\u202e" not in message
+
+
+@pytest.mark.parametrize("value", [True, None, [43.6], object()])
+def test_coordinate_rejects_non_numbers(value):
+    with pytest.raises(InvalidInput):
+        parse_coordinate(value, "lon")
+
+
+def test_coordinate_message_quotes_a_huge_input_short():
+    with pytest.raises(InvalidInput) as info:
+        parse_coordinate("9" * 100_000, "lat")
+    message = str(info.value)
+    assert len(message) < 300 and "100000 caractères" in message
 
 
 @pytest.mark.parametrize(

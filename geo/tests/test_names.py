@@ -59,6 +59,58 @@ def test_parse_insee_rejects_with_french_one_liner(code, needle):
     assert needle in message and "\n" not in message
 
 
+# The grammar: five ASCII digits, or 2A/2B and three digits (either case), spaces around
+# forgiven. Other scripts' digits and anything else are refused.
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("31555", "31555"), ("2a004", "2A004"), ("2B033", "2B033"), ("\t09122\n", "09122")],
+)
+def test_insee_grammar_accepts(text, code):
+    assert parse_insee(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "３１５５５",  # full-width digits
+        "٣١٥٥٥",  # Arabic-Indic digits
+        "३१५५५",  # Devanagari digits
+        "31５55",
+        "²1555",  # a superscript is a digit for str.isdigit()
+        "2Ａ004",
+        "2C004",
+        "20004A",
+        "31_555",
+        "+31555",
+        "-31555",
+        "31555.0",
+        "3.1e4",
+        "0x7AB3",
+        "\u00a031555",
+        "31555\x00",
+        "\x1b[31m31555",
+        "\u202e31555",
+        "31555 31555",
+        "ıı555",  # "ı".upper() is "I"
+        "x" * 100_000,
+    ],
+)
+def test_insee_grammar_rejects(text):
+    with pytest.raises(InvalidInput) as info:
+        parse_insee(text)
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 300
+    assert not any(ch in message for ch in "\x00\x1b\u202e")
+    assert "département" not in message  # never read as a code of another region
+
+
+def test_insee_message_quotes_input_escaped():
+    with pytest.raises(InvalidInput) as info:
+        parse_insee("\x1b]0;titre\x07" + "9" * 500)
+    message = str(info.value)
+    assert "\\x1b]0;titre\\x07" in message and "(510 caractères)" in message
+
+
 @pytest.fixture
 def small_index() -> NameIndex:
     """Five communes with the awkward cases: homonyms, an article, an alias, shared postcode."""

@@ -8,41 +8,56 @@ commune level" when the address service could not be reached) on stderr.
 from __future__ import annotations
 
 import argparse
-import sys
-from typing import TextIO
+from collections.abc import Callable
 
+from zonage.cli._output import say
+from zonage.cli._parser import Once
 from zonage.errors import InvalidInput
 from zonage.place import PlaceFacts
+from zonage.service import check_search_text
 
 PLACE_USAGE = "--insee CODE | --lat Y --lon X | --address TEXTE"
 
 
 def add_place_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the mutually exclusive place options to ``parser``.
+    """Add the mutually exclusive place options to ``parser``, each given at most once.
 
     Exclusivity is checked by :func:`place_from_args` (with a French one-line message) rather
     than by argparse, because ``--lat`` and ``--lon`` go together.
     """
     group = parser.add_argument_group("lieu", f"un seul lieu : {PLACE_USAGE}")
     group.add_argument(
-        "--insee", metavar="CODE", help="code INSEE de la commune (5 chiffres, ex. 31555)"
+        "--insee",
+        metavar="CODE",
+        action=Once,
+        help="code INSEE de la commune (5 chiffres, ou 2A/2B et 3 chiffres ; ex. 31555)",
     )
     group.add_argument(
-        "--lat", metavar="Y", help="latitude WGS84 en degrés décimaux (ex. 43.6045), avec --lon"
+        "--lat",
+        metavar="Y",
+        action=Once,
+        help="latitude WGS84 en degrés décimaux (ex. 43.6045 ou 43,6045), avec --lon",
     )
     group.add_argument(
-        "--lon", metavar="X", help="longitude WGS84 en degrés décimaux (ex. 1.4440), avec --lat"
+        "--lon",
+        metavar="X",
+        action=Once,
+        help="longitude WGS84 en degrés décimaux (ex. 1.4440 ou --lon=-0,5), avec --lat",
     )
     group.add_argument(
         "--address",
         metavar="TEXTE",
+        action=Once,
         help="adresse, commune, code postal ou « lat, lon » (Base Adresse Nationale ; hors ligne :"
         " liste des communes, au niveau de la commune)",
     )
 
 
-def place_from_args(args: argparse.Namespace, *, stderr: TextIO | None = None) -> PlaceFacts:
-    """The place named by the parsed place options; its notes go to ``stderr``.
+def place_from_args(
+    args: argparse.Namespace, *, note: Callable[[str], None] | None = None
+) -> PlaceFacts:
+    """The place named by the parsed place options; each of its notes goes to ``note`` (by
+    default a ``zonage : note :`` line on stderr).
 
     Raises :class:`InvalidInput` (exit 2) for a missing, doubled or malformed place, and
     :class:`NotFound` / :class:`OutsideRegion` (exit 3) for a place we cannot find in Occitanie.
@@ -66,10 +81,13 @@ def place_from_args(args: argparse.Namespace, *, stderr: TextIO | None = None) -
             f"{present} sans {missing} : donnez les deux, ex. --lat 43.6045 --lon 1.4440."
         )
     place = _resolve(insee, lat, lon, address)
-    out = stderr if stderr is not None else sys.stderr
-    for note in place.notes:
-        print(f"zonage : note : {note}", file=out)
+    for text in place.notes:
+        (note or _note_line)(text)
     return place
+
+
+def _note_line(text: str) -> None:
+    say(f"zonage : note : {text}")
 
 
 def _resolve(
@@ -93,6 +111,7 @@ def _resolve(
         raise InvalidInput(
             "Adresse vide : indiquez une adresse, ex. « 1 place du Capitole, Toulouse »."
         )
+    check_search_text(address or "")
     return place_from_text(
         address or "", get_lookup(), BanGeocoder(cache_dir=settings.CACHE_DIR / "ban")
     )

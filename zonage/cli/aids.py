@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+from collections.abc import Sequence
+from difflib import get_close_matches
 from typing import Any
 
 from zonage.catalogue import load_catalogue
 from zonage.cli._output import emit
+from zonage.cli._parser import Once
 from zonage.cli._place import add_place_arguments, place_from_args
 from zonage.cli.lookup import format_place, lookup_json
 from zonage.engine import (
@@ -22,10 +25,13 @@ from zonage.engine import (
     aids_at,
     parse_date,
 )
+from zonage.errors import InvalidInput
 from zonage.profiles import ALL, PROFILE_IDS, parse_profile
-from zonage.text import refs, validity
+from zonage.text import quoted, refs, validity
 
 _WIDTH = 100
+# Longest part of a mistyped aid id quoted back: ids are at most 27 characters.
+_ID_QUOTE_LIMIT = 40
 _INDENT = "    "
 _TAGS = {
     ELIGIBLE: "[ÉLIGIBLE]",
@@ -47,17 +53,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--profile",
         metavar="ID",
+        action=Once,
         default=ALL,
         help=f"profil (défaut : {ALL}) : {', '.join((*PROFILE_IDS, ALL))}",
     )
     parser.add_argument(
-        "--date", metavar="AAAA-MM-JJ", help="date à laquelle juger (défaut : aujourd'hui)"
+        "--date",
+        metavar="AAAA-MM-JJ",
+        action=Once,
+        help="date à laquelle juger (défaut : aujourd'hui)",
     )
     parser.add_argument(
         "--aid",
         metavar="ID",
         action="append",
-        help="n'afficher que cette aide (répétable), ex. --aid caim",
+        help="n'afficher que cette aide (répétable), ex. --aid caim ; identifiants ci-dessous",
     )
     parser.add_argument(
         "--all",
@@ -66,6 +76,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--json", action="store_true", help="sortie JSON (pour les scripts)")
     parser.set_defaults(func=run)
+    # The catalogue is read only when the help is shown: other runs do not pay for it.
+    parser.epilog_factory = lambda: (
+        "Identifiants des aides (--aid) : " + ", ".join(load_catalogue().ids)
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,11 +87,30 @@ def run(args: argparse.Namespace) -> int:
     profile = parse_profile(args.profile)
     on = parse_date(args.date)
     catalogue = load_catalogue()
-    aid_ids = [catalogue.get(a.strip().lower()).id for a in args.aid] if args.aid else None
+    aid_ids = [parse_aid_id(a, catalogue.ids) for a in args.aid] if args.aid else None
     place = place_from_args(args)
     answer = aids_at(place, profile, on, include_all=args.all, aid_ids=aid_ids, catalogue=catalogue)
     emit(args.json, lambda: answer_json(answer), lambda: format_answer(answer))
     return 0
+
+
+def parse_aid_id(text: str, ids: Sequence[str]) -> str:
+    """A user-given aid id (case and spaces around it forgiven) that the catalogue knows;
+    :class:`InvalidInput` with the closest id otherwise."""
+    value = text.strip(" \t\r\n")
+    if value.isascii():
+        value = value.lower()
+    if value in ids:
+        return value
+    if not value:
+        raise InvalidInput("--aid vide : indiquez un identifiant d'aide, ex. --aid caim.")
+    # Short on purpose: the full list of ids is in ``zonage aids --help``.
+    close = get_close_matches(value, ids, n=1, cutoff=0.7) if len(value) < 64 else []
+    guess = f"Vouliez-vous dire « {close[0]} » ? " if close else ""
+    raise InvalidInput(
+        f"Aide inconnue {quoted(value, _ID_QUOTE_LIMIT)}.",
+        hint=f"{guess}Identifiants valides : zonage aids --help.",
+    )
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

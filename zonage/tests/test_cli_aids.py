@@ -175,10 +175,12 @@ def test_readable_text(cli):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (("--insee", "31555", "--profile", "interne"), "Profils valides"),
+        (("--insee", "31555", "--profile", "interne"), "Profil inconnu « interne »"),
+        (("--insee", "31555", "--profile", "liberal-instalation"), "« liberal-installation » ?"),
         (("--insee", "31555", "--date", "2024-02-30"), "AAAA-MM-JJ"),
         (("--insee", "31555", "--date", "demain"), "AAAA-MM-JJ"),
-        (("--insee", "31555", "--aid", "caimm"), "Identifiants valides"),
+        (("--insee", "31555", "--aid", "caimm"), "Vouliez-vous dire « caim » ?"),
+        (("--insee", "31555", "--aid", "zzz"), "Identifiants valides : zonage aids --help"),
         (("--profile", "tous"), "Aucun lieu"),
     ],
 )
