@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
+from streamlit.logger import get_logger
 from streamlit_folium import st_folium
 
+from geo import settings
 from zonage import about, cards, service
 from zonage.errors import ZonageError
 from zonage.profiles import ALL, PROFILE_IDS, label
+from zonage.safe_text import markdown as md
 
 if TYPE_CHECKING:
     import folium
@@ -24,6 +29,23 @@ if TYPE_CHECKING:
     from zonage.place import PlaceFacts
 
 st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
+
+log = get_logger("zonage.app")
+
+#: Shown instead of a traceback when a page run fails on something unexpected (the details go
+#: to the server's log; ``client.showErrorDetails`` keeps them out of the page too).
+UNEXPECTED_ERROR = (
+    "Une erreur inattendue est survenue et la page n'a pas pu s'afficher entièrement."
+    " Rechargez la page ; si elle persiste, ouvrez l'application sans les paramètres du lien"
+    " (adresse de la page d'accueil), puis, si l'erreur revient, signalez-la à l'équipe qui"
+    " gère l'application en précisant l'heure et le lien utilisé."
+)
+# Where a widget callback leaves the message of its failure for the page run that follows.
+_CALLBACK_ERROR = "erreur_action"
+
+# Every text that comes from a link, the search box, a data file or an outside service goes
+# through ``md`` (zonage.safe_text.markdown) before a Streamlit call that renders Markdown,
+# and through ``html.escape`` (zonage.cards) before ``st.html``: it is always shown as text.
 
 
 # Loaded once per process and per build (geo.per_build): serve.py loads them when the server
@@ -115,6 +137,27 @@ def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
     st.session_state["zoom"] = 11
 
 
+def _guarded(callback: Callable[[], None]) -> Callable[[], None]:
+    """A widget callback whose failure becomes a message of the next page run.
+
+    Streamlit runs callbacks before the page, outside its error handling (:func:`run`): an
+    error there would otherwise show as Streamlit's own error box.
+    """
+
+    @functools.wraps(callback)
+    def guarded() -> None:
+        try:
+            callback()
+        except ZonageError as exc:
+            st.session_state[_CALLBACK_ERROR] = str(exc)
+        except Exception:
+            log.exception("échec de l'action %s", callback.__name__)
+            st.session_state[_CALLBACK_ERROR] = UNEXPECTED_ERROR
+
+    return guarded
+
+
+@_guarded
 def _on_search() -> None:
     outcome = service.search(st.session_state.get("texte", ""), _lookup())
     st.session_state["recherche"] = outcome
@@ -124,6 +167,7 @@ def _on_search() -> None:
         _centre_on(outcome.place.insee, outcome.place)
 
 
+@_guarded
 def _on_choice() -> None:
     insee = st.session_state.get("choix")
     if insee:
@@ -144,19 +188,19 @@ def _search() -> None:
     if outcome is None:
         return
     if outcome.choices:
-        st.sidebar.warning(outcome.error or "Plusieurs communes correspondent.")
+        st.sidebar.warning(md(outcome.error or "Plusieurs communes correspondent."))
         labels = dict(outcome.choices)
         st.sidebar.selectbox(
             "Communes possibles", list(labels), format_func=labels.get, index=None, key="choix",
             on_change=_on_choice,
         )  # fmt: skip
     elif outcome.error:
-        st.sidebar.error(outcome.error)
+        st.sidebar.error(md(outcome.error))
 
 
 def _show_view(view: service.View, profile: str) -> None:
     if view.error:
-        st.error(view.error)
+        st.error(md(view.error))
         return
     if view.place is None or view.answer is None:
         st.info(
@@ -167,7 +211,7 @@ def _show_view(view: service.View, profile: str) -> None:
     st.html(cards.CSS + cards.place_html(view.place))
     counts = view.answer.to_dict()["counts"]
     st.markdown(
-        f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {label(profile)} : "
+        f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {md(label(profile))} : "
         f"{counts['eligible']} éligible(s), {counts['a_verifier']} à vérifier"
     )
     for group in view.answer.groups:
@@ -176,7 +220,7 @@ def _show_view(view: service.View, profile: str) -> None:
         if not eligible and not check:
             continue
         if profile == ALL:
-            st.subheader(group.label)
+            st.subheader(md(group.label))
         if eligible:
             st.html(cards.CSS + "".join(cards.aid_html(r) for r in eligible))
         if check:
@@ -236,14 +280,14 @@ def _about_tab() -> None:
     st.dataframe(pd.DataFrame(about.sources_table(layers.sources)), hide_index=True)
     st.markdown("**Millésime de chaque couche**")
     for name, text in layers.vintages.items():
-        st.markdown(f"- *{name}* : {text}")
+        st.markdown(f"- *{md(name)}* : {md(text)}")
     st.subheader("Documents sources des aides")
     st.dataframe(pd.DataFrame(about.brochures()), hide_index=True)
     for group in about.key_figures():
-        st.subheader(group["title"])
-        st.caption(f"Source : {group['source']}")
+        st.subheader(md(group["title"]))
+        st.caption(f"Source : {md(group['source'])}")
         st.dataframe(pd.DataFrame(group["rows"]), hide_index=True)
-    st.markdown(about.known_limits())
+    st.markdown(about.known_limits())  # the project's own page (zonage/about.md)
 
 
 _MAP_VIEW = "Carte et aides"
@@ -255,15 +299,14 @@ def main() -> None:
     search (drawn last so that the map, the slowest part to show, is sent first)."""
     state, errors = service.state_from_query(st.query_params.to_dict())
     st.title("Aides aux médecins en Occitanie")
+    settings.check()  # a malformed ZONAGE_* variable: one message naming it (see run())
     for message in errors:
-        st.warning(f"Lien incomplet : {message}")
-    try:
-        with st.spinner("Chargement des données de la carte…"):
-            _lookup()
-            fmap = _map()
-    except ZonageError as exc:
-        st.error(str(exc))
-        st.stop()
+        st.warning(f"Lien incomplet : {md(message)}")
+    if (failed := st.session_state.pop(_CALLBACK_ERROR, None)) is not None:
+        st.error(md(failed))
+    with st.spinner("Chargement des données de la carte…"):
+        _lookup()
+        fmap = _map()
     state = _inputs(state)
     choice = st.container()
     # Only the chosen view runs (tabs would build the export and the tables on every click).
@@ -282,4 +325,15 @@ def main() -> None:
     st.query_params.from_dict(service.query_from_state(state))
 
 
-main()
+def run() -> None:
+    """The page, with one French message instead of a traceback when something fails."""
+    try:
+        main()
+    except ZonageError as exc:  # missing or corrupt data, a service down: its own message
+        st.error(md(exc))
+    except Exception:
+        log.exception("échec de l'affichage de la page")
+        st.error(UNEXPECTED_ERROR)
+
+
+run()

@@ -102,3 +102,87 @@ def test_export_view_offers_the_standalone_file(app: AppTest) -> None:
     assert app.selectbox(key="export_dep").value == ""
     app.selectbox(key="export_dep").select("09").run()
     assert not app.exception
+
+
+# --- Failures: one French message, never a traceback ----------------------------------------
+
+UNEXPECTED = "Une erreur inattendue est survenue"
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("panne interne dans /srv/zonage/secret.py")
+
+
+def _shown(at: AppTest) -> str:
+    return _text(at) + "\n".join(e.value for e in at.sidebar.error)
+
+
+def test_unexpected_failure_shows_one_french_message(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zonage import service
+
+    monkeypatch.setattr(service, "view_for", _fail)
+    app.query_params.update(insee="31555")
+    app.run()
+    assert not app.exception
+    (error,) = app.error
+    assert error.value.startswith(UNEXPECTED) and "Rechargez la page" in error.value
+    assert "si elle persiste" in error.value
+    assert "secret" not in _shown(app) and "RuntimeError" not in _shown(app)
+
+
+def test_failed_search_shows_one_french_message(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zonage import service
+
+    monkeypatch.setattr(service, "search", _fail)
+    _search(app, "Foix")
+    assert [e.value[: len(UNEXPECTED)] for e in app.error] == [UNEXPECTED]
+    assert "secret" not in _shown(app)
+    app.run()  # the message is shown once, not on every later run
+    assert not app.exception and not app.error
+
+
+def test_data_error_shows_its_own_message(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zonage import service
+    from zonage.errors import DataError
+
+    def corrupt(*args: object, **kwargs: object) -> None:
+        raise DataError("couche corrompue : communes.parquet.", hint="Relancez la construction.")
+
+    monkeypatch.setattr(service, "view_for", corrupt)
+    app.query_params.update(insee="31555")
+    app.run()
+    assert not app.exception
+    (error,) = app.error
+    assert "couche corrompue" in error.value and "Relancez la construction" in error.value
+    assert UNEXPECTED not in error.value
+
+
+def test_server_never_shows_error_details() -> None:
+    import tomllib
+
+    config = Path(APP).with_name(".streamlit") / "config.toml"
+    client = tomllib.loads(config.read_text(encoding="utf-8"))["client"]
+    # "none": no message, type or trace (the legacy false still shows the trace).
+    assert client["showErrorDetails"] == "none"
+
+
+def test_malformed_setting_is_named_on_the_page(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``ZONAGE_*`` variable the server could not use is named on the page, with what is
+    expected, instead of the app running on a silently different setting."""
+    from geo import settings
+
+    monkeypatch.setitem(
+        settings._problems,
+        "ZONAGE_BAN_TIMEOUT",
+        "ZONAGE_BAN_TIMEOUT=« abc » : nombre de secondes attendu (ex. 3).",
+    )
+    app.run()
+    assert not app.exception
+    errors = [e.value.replace("\\", "") for e in app.error]  # shown as escaped Markdown
+    assert len(errors) == 1 and "ZONAGE_BAN_TIMEOUT=« abc »" in errors[0], errors

@@ -2,7 +2,8 @@
 
 Waits for the map, clicks inside a known commune with the mouse, and reads the place and a
 known aid in the panel; every request that leaves the machine is blocked (base-map tiles are the
-only ones expected). A screenshot is kept in ``test-artifacts/``.
+only ones expected). A screenshot is kept in ``test-artifacts/``. Hostile link parameters and
+names planted in the data must show as text (no link, image, request or script).
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from geo import settings
+from tests import hostile
 from tests.conftest import ARTIFACTS, needs_chromium
+from tests.hostile import EVIL_HOST
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -107,8 +111,8 @@ class OfflinePage:
             self.page.wait_for_timeout(250)  # lets Playwright process the page's events
         raise AssertionError("the map did not draw its communes")
 
-    def click_at(self, frame: Any, lat: float, lon: float) -> None:
-        """A real mouse click on the map at a WGS84 position."""
+    def point_at(self, frame: Any, lat: float, lon: float) -> tuple[float, float]:
+        """Where a WGS84 position of the map is, in the page."""
         x, y = frame.evaluate(
             """([lat, lon]) => {
                 const p = window.map.latLngToContainerPoint([lat, lon]);
@@ -118,7 +122,17 @@ class OfflinePage:
             [lat, lon],
         )
         box = frame.frame_element().bounding_box()
-        self.page.mouse.click(box["x"] + x, box["y"] + y)
+        return box["x"] + x, box["y"] + y
+
+    def click_at(self, frame: Any, lat: float, lon: float) -> None:
+        """A real mouse click on the map at a WGS84 position."""
+        self.page.mouse.click(*self.point_at(frame, lat, lon))
+
+    def hover_at(self, frame: Any, lat: float, lon: float) -> None:
+        """The mouse moved onto a WGS84 position of the map (from one pixel aside)."""
+        x, y = self.point_at(frame, lat, lon)
+        self.page.mouse.move(x + 1, y)
+        self.page.mouse.move(x, y)
 
 
 @pytest.fixture
@@ -168,3 +182,80 @@ def test_serve_loads_the_data_as_it_starts(browser: Any, built_dir: Path, tmp_pa
         context.close()
     text = log.read_text()
     assert "Traceback" not in text and "Error" not in text, text
+
+
+def _dialogs(page: Any) -> list[str]:
+    """Messages of the dialogs (``alert`` …) the page opens, each dismissed."""
+    seen: list[str] = []
+    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
+    return seen
+
+
+def _evil_elements(page: Any) -> int:
+    """Links and images pointing to the hostile host, in the page and its frames."""
+    selector = f'a[href*="{EVIL_HOST}"], img[src*="{EVIL_HOST}"], img[src="x"]'
+    return sum(frame.locator(selector).count() for frame in page.frames)
+
+
+def test_hostile_link_shows_plain_text(page: OfflinePage, server: str) -> None:
+    """Markdown and HTML in a shared link's parameters show as text in the warnings: no live
+    link, no image fetched, no script."""
+    dialogs = _dialogs(page.page)
+    params = {
+        "profil": "[Cliquez ici](https://evil.example/phish)",
+        "date": "![t](https://evil.example/track.png)",
+        "insee": "<img src=x onerror=alert(1)> www.evil.example a@evil.example",
+    }
+    page.page.goto(f"{server}/?{urlencode(params)}")
+    alerts = page.page.get_by_text("Lien incomplet")
+    alerts.nth(2).wait_for(timeout=60_000)
+    page.page.get_by_text("Cliquez sur la carte").wait_for(timeout=30_000)
+    # As typed, with no backslash (the word joiners that break autolinks are invisible).
+    shown = "\n".join(alerts.all_inner_texts()).replace("\u2060", "")
+    assert shown.count("](https://evil.example/") == 2
+    assert "\\" not in shown
+    assert _evil_elements(page.page) == 0
+    assert dialogs == [] and page.errors == []
+    assert [url for url in page.blocked if EVIL_HOST in url] == []
+
+
+@pytest.fixture(scope="module")
+def hostile_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    build = hostile.plant(built_dir, tmp_path_factory.mktemp("hostile") / "build")
+    log = tmp_path_factory.mktemp("streamlit") / "hostile.log"
+    with _streamlit("app.py", build, log) as url:
+        yield url
+
+
+def test_planted_name_shows_as_text(browser: Any, hostile_server: str) -> None:
+    """A commune name full of HTML, Markdown and script (planted in a sealed copy of the
+    build) shows as text in the panel, the chosen spot's tooltip and the commune tooltip."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page = OfflinePage(context.new_page(), hostile_server)
+    dialogs = _dialogs(page.page)
+    lat, lon = hostile.OUTSIDE_QPV
+    page.page.goto(f"{hostile_server}/?lat={lat}&lon={lon}&profil=liberal-installation")
+    frame = page.map_frame()
+    heading = page.page.locator("h3", has_text=f"({hostile.INSEE})")
+    heading.wait_for(timeout=30_000)
+    assert heading.inner_text().startswith(f"{hostile.NAME} ({hostile.INSEE})")
+    frame.locator("path.zonage-selection").wait_for(timeout=10_000)
+    frame.evaluate(
+        "([lat, lon]) => window.map.setView([lat, lon], 14, {animate: false})", [lat, lon]
+    )
+    page.hover_at(frame, lat, lon)  # the chosen spot
+    tip = frame.locator(".leaflet-tooltip", has_text="gras")
+    tip.wait_for(timeout=10_000)
+    assert tip.inner_text().strip() == hostile.NAME
+    page.hover_at(frame, *hostile.OUTSIDE_QPV_2)  # the commune fill, away from the spot
+    fill_tip = frame.locator(".zonage-commune-tooltip", has_text=hostile.INSEE)
+    fill_tip.wait_for(timeout=10_000)
+    assert fill_tip.inner_text().startswith(f"{hostile.NAME} ({hostile.INSEE})")
+    page.hover_at(frame, *hostile.POINT)  # the QPV
+    qpv_tip = frame.locator(".leaflet-tooltip", has_text="QP009001")
+    qpv_tip.wait_for(timeout=10_000)
+    assert qpv_tip.inner_text().startswith(f"{hostile.QPV_NAME} (QP009001) : {hostile.NAME}")
+    assert _evil_elements(page.page) == 0
+    assert dialogs == [] and page.errors == []
+    assert [url for url in page.blocked if EVIL_HOST in url] == []
+    context.close()

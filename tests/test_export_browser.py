@@ -273,3 +273,68 @@ def test_tooltip_names_the_commune_under_the_mouse(page: Page, layers, tmp_path:
             wrong.append((code, tip.inner_text()))
     assert wrong == []
     assert page.errors == []
+
+
+def test_planted_names_show_as_text(page: Page, built_dir: Path, tmp_path: Path) -> None:
+    """A commune name, a QPV name and a vintage full of HTML, Markdown and script (planted in
+    a sealed copy of the build) show as text in the tooltips, the legend and the title: no
+    element is made of them, no script runs, nothing is fetched."""
+    from geo.layer import load
+    from tests import hostile
+
+    build = hostile.plant(built_dir, tmp_path / "build")
+    out = tmp_path / "ariege.html"
+    write_html(web_layer(load(build)), out, departement="09", tiles=False)
+    p = page.page
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    p.goto(out.as_uri())
+    p.wait_for_selector(".zonage-legend section[data-layer='zonage']")
+
+    lat, lon = hostile.POINT
+    p.evaluate(
+        """([lat, lon]) => {
+            const div = document.querySelector(".folium-map");
+            window[div.id].setView([lat, lon], 15, {animate: false});
+        }""",
+        [lat, lon],
+    )
+    x, y = _map_point(p, lat, lon)  # inside the QPV: its tooltip names the planted QPV
+    p.mouse.move(x + 2, y + 2)
+    p.mouse.move(x, y)
+    qpv_tip = p.locator(".leaflet-tooltip", has_text="QP009001")
+    qpv_tip.wait_for()
+    assert hostile.QPV_NAME in qpv_tip.inner_text()
+    assert hostile.NAME in qpv_tip.inner_text()  # the commune of the QPV
+    p.mouse.click(x, y)
+    # Beside the QPV, the commune fill's own tooltip.
+    p.evaluate(
+        """() => {
+            const div = document.querySelector(".folium-map");
+            window[div.id].setView([42.9665, 1.1400], 13, {animate: false});
+        }"""
+    )
+    x, y = _map_point(p, *hostile.OUTSIDE_QPV)
+    p.mouse.move(x + 2, y)
+    p.mouse.move(x, y)
+    tip = p.locator(".zonage-commune-tooltip")
+    tip.wait_for()
+    assert tip.inner_text().startswith(f"{hostile.NAME} ({hostile.INSEE})")
+    p.mouse.click(x, y)
+
+    title = p.locator(".zonage-title")
+    title.locator("summary").click()
+    assert f"Massifs (loi Montagne) : {hostile.VINTAGE}" in title.inner_text()
+    p.locator(".leaflet-control-layers").hover()
+    p.locator(".leaflet-control-layers").get_by_text("Massifs (loi Montagne)").click()
+    section = p.locator(".zonage-legend section[data-layer='massifs']")
+    section.wait_for()
+    assert f"Source : {hostile.VINTAGE}" in section.inner_text()
+
+    # Nothing of the planted texts became an element or ran.
+    assert p.locator("img[src='x'], a[href*='evil.example'], img[src*='evil.example']").count() == 0
+    assert p.evaluate("() => document.querySelectorAll('.leaflet-container img').length") == 0
+    assert dialogs == []
+    assert [url for url in page.blocked if hostile.EVIL_HOST in url] == []
+    assert page.errors == []
+    assert page.blocked == []

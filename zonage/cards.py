@@ -1,4 +1,9 @@
-"""HTML fragments of the app: the place summary and one card per aid (every text escaped)."""
+"""HTML fragments of the app: the place summary and one card per aid.
+
+Every text (place facts from the data files, aid texts from the catalogue) is HTML-escaped
+here; the only markup is this module's own, built by :func:`_list` and :func:`_contacts`
+from escaped pieces and marked :class:`_Html` so that :func:`_row` does not escape it twice.
+"""
 
 from __future__ import annotations
 
@@ -33,12 +38,17 @@ CSS = """
 """
 
 
-def _row(label: str, value: str, *, raw: bool = False) -> str:
-    return f"<dt>{escape(label)}</dt><dd>{value if raw else escape(value)}</dd>"
+class _Html(str):
+    """A fragment of HTML built by this module from escaped texts (never from data as is)."""
 
 
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+def _row(label: str, value: str) -> str:
+    shown = value if isinstance(value, _Html) else escape(value)
+    return f"<dt>{escape(label)}</dt><dd>{shown}</dd>"
+
+
+def _list(items: list[str]) -> _Html:
+    return _Html("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
 
 
 def place_html(place: PlaceFacts) -> str:
@@ -88,7 +98,7 @@ def aid_html(r: AidResult) -> str:
     else:
         if r.status == A_VERIFIER:
             rows.append(_row("À vérifier", r.reason or ""))
-            rows.append(_row("Demander à", _contacts(r.ask), raw=True))
+            rows.append(_row("Demander à", _contacts(r.ask)))
         rows.append(_row("Montant", r.amount["text"]))
         rows.append(
             _row("Financeur" if len(r.funders) == 1 else "Financeurs", ", ".join(r.funders))
@@ -98,7 +108,7 @@ def aid_html(r: AidResult) -> str:
         if r.commitment:
             rows.append(_row("Engagement", r.commitment))
         if r.conditions:
-            rows.append(_row("Conditions", _list(list(r.conditions)), raw=True))
+            rows.append(_row("Conditions", _list(list(r.conditions))))
         exclusions = [x for x in (refs(r.not_combinable_with), *r.other_exclusions) if x]
         if exclusions:
             rows.append(_row("Non cumulable avec", " ; ".join(exclusions)))
@@ -107,7 +117,7 @@ def aid_html(r: AidResult) -> str:
         if r.may_be_followed_by:
             rows.append(_row("Peut être suivi de", refs(r.may_be_followed_by)))
         rows.append(_row("Validité", validity(r.valid_from, r.valid_until, r.validity_text)))
-        rows.append(_row("Contact", _contacts(r.contact), raw=True))
+        rows.append(_row("Contact", _contacts(r.contact)))
     sources = "".join(f"<li>{escape(s['text'])}</li>" for s in r.source)
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.notes)
     return (
@@ -118,5 +128,5 @@ def aid_html(r: AidResult) -> str:
     )
 
 
-def _contacts(items: tuple[dict[str, str], ...]) -> str:
-    return "<br>".join(f"{escape(c['name'])} — {escape(c['how'])}" for c in items) or "—"
+def _contacts(items: tuple[dict[str, str], ...]) -> _Html:
+    return _Html("<br>".join(f"{escape(c['name'])} — {escape(c['how'])}" for c in items) or "—")

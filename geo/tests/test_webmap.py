@@ -297,11 +297,10 @@ def test_page_data_describes_every_layer(web: WebLayer) -> None:
     assert "Gers (32)" in prio["classes"]["P"]["label"]
     fills = [s["id"] for s in data["layers"] if s["kind"] == "choropleth" and s["shown"]]
     assert fills == ["zonage"]
-    assert "Sources et millésimes" in data["title"]
+    assert data["title"]["sources_title"] == "Sources et millésimes"
+    sources = {text for _, text in data["title"]["sources"]}
     for key in ("zonage_medecins", "qpv2015", "massif", "zrr", "frr"):
-        assert json.dumps(web.vintages[key], ensure_ascii=False)[1:-1] in json.dumps(
-            data["title"], ensure_ascii=False
-        ).replace("&#x27;", "'")
+        assert web.vintages[key] in sources
 
 
 def test_page_data_sends_the_arcs_flat(web: WebLayer) -> None:
@@ -317,7 +316,7 @@ def test_layer_choice_and_department(web: WebLayer) -> None:
     assert data["layers"][0]["shown"]  # the only colour layer asked for is drawn
     assert "qpv" not in data["topology"]["objects"]
     assert len(data["arcs"]) < len(web.subset("32").topology["arcs"])
-    assert "Gers (32)" in data["title"]
+    assert "Gers (32)" in data["title"]["heading"]
     small = render_html(web, departement="32", layers=["zonage"])
     assert len(small) < len(render_html(web)) / 4
     with pytest.raises(InvalidInput, match="couche inconnue : « routes »"):
@@ -326,10 +325,12 @@ def test_layer_choice_and_department(web: WebLayer) -> None:
         build_map(web, departement="2A")
 
 
-def test_names_are_html_escaped(layers) -> None:  # noqa: ANN001
+def test_names_are_sent_as_text(layers) -> None:  # noqa: ANN001
+    """Names and sources reach the page's data as they are, as plain text (``webmap.js`` sets
+    them with ``textContent``), and nothing in them can end the script early."""
     small = _small(layers, "48")
     communes = small.communes.copy()
-    evil = '<script>alert("x")</script> & <b>Cie</b>'
+    evil = '<script>alert("x")</script> & <b>Cie</b> `${alert(2)}` </SCRIPT >'
     communes.loc[communes.index[0], "nom"] = evil
     qpv = layers.qpv2015.iloc[:1].copy()
     qpv.loc[qpv.index[0], "nom_qp"] = "<img src=x onerror=alert(1)>"
@@ -337,14 +338,23 @@ def test_names_are_html_escaped(layers) -> None:  # noqa: ANN001
     vintages = dict(small.vintages, zonage_medecins="export <i>2025</i> & co")
     web = prepare(dataclasses.replace(small, communes=communes, qpv2015=qpv, vintages=vintages))
     page = render_html(web)
-    for raw in (evil, "<img src=x", "<i>2025</i>", "<b>Cie</b>"):
+    for raw in ("<script>alert", "<img src=x", "<i>2025</i>", "<b>Cie</b>", "</SCRIPT"):
         assert raw not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;Cie&lt;/b&gt;" in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "export &lt;i&gt;2025&lt;/i&gt; &amp; co" in page
-    # No "</script" can end the data early, whatever the names hold.
-    body = page.split("zonageWebMap(", 2)[-1]
-    assert "</script" not in body.split("</script>", 1)[0]
+    call = page.rsplit("zonageWebMap(", 1)[-1]
+    data, end = json.JSONDecoder().raw_decode(call, call.index("{"))
+    assert "</script" not in call[:end].lower()  # nothing can end the data's script early
+    assert evil in data["communes"]["nom"]
+    assert data["qpv"]["nom_qp"] == ["<img src=x onerror=alert(1)>"]
+    zonage = next(spec for spec in data["layers"] if spec["id"] == "zonage")
+    assert zonage["source"] == "export <i>2025</i> & co"
+    assert ["Zonage médecins généralistes (ZIP, ZAC, ZAR)", "export <i>2025</i> & co"] in (
+        data["title"]["sources"]
+    )
+    # The script puts data texts in the page as text only.
+    script = (Path(__file__).parents[1] / "webmap" / "webmap.js").read_text(encoding="utf-8")
+    assert [line for line in script.splitlines() if "innerHTML" in line] == [
+        '  function escapeHtml(value) { return el("span", null, [String(value)]).innerHTML; }'
+    ]
 
 
 def test_served_map_links_local_copies(web: WebLayer, tmp_path: Path) -> None:

@@ -5,13 +5,13 @@ commune fills (doctor zoning, ZRR, FRR), zones merged from communes (massifs, pr
 departments), the borders between departments, and the QPV outlines. Only Leaflet and
 topojson-client are needed: Folium's default CDN links (jQuery, Bootstrap, Font Awesome…) are
 dropped, and the two libraries are either inlined (standalone export) or linked to the copies
-the app serves itself (:mod:`geo.assets`). Every text shown comes from the data or from
-:mod:`geo.webmap.style` and is HTML-escaped here.
+the app serves itself (:mod:`geo.assets`). Every text of the data handed to ``webmap.js``
+(names, sources, labels) is plain text, which the script shows with ``textContent``: a name in
+the data is never read as HTML, whatever it holds.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -46,15 +46,12 @@ DATA_UNAVAILABLE = (
     " relancez `python -m geo.webmap` puis l'application (bash scripts/app.sh)."
 )
 LEGEND_TITLE = "Légende"
+SOURCES_TITLE = "Sources et millésimes"
 
 
 @cache
 def _resource(name: str) -> str:
     return resources.files("geo.webmap").joinpath(name).read_text(encoding="utf-8")
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _script_json(value: Any) -> str:
@@ -95,9 +92,9 @@ def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
     spec: dict[str, Any] = {
         "id": style.id,
         "kind": style.kind,
-        "title": _esc(style.title),
-        "tooltip": _esc(style.tooltip),
-        "source": _esc(_source(style, web.vintages)),
+        "title": style.title,
+        "tooltip": style.tooltip,
+        "source": str(_source(style, web.vintages)),
         "shown": style.shown,
         "style": dict(style.style),
     }
@@ -106,8 +103,8 @@ def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
         c = style.classes[0]
         spec["classes"] = {
             c.code: {
-                "label": _esc(f"{c.label} ({_count(len(web.qpv))})"),
-                "tip": _esc(c.label),
+                "label": f"{c.label} ({_count(len(web.qpv))})",
+                "tip": c.label,
                 "color": c.color,
             }
         }
@@ -117,7 +114,7 @@ def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
         keys = {v: chr(0x41 + i) for i, v in enumerate(dict.fromkeys(column))}
         spec["values"] = "".join(keys[v] for v in column)
         c = style.classes[0]
-        spec["classes"] = {c.code: {"label": _esc(c.label), "color": c.color}}
+        spec["classes"] = {c.code: {"label": c.label, "color": c.color}}
         return spec
     code_of = {c.value: c.code for c in style.classes}
     fallback = style.missing.code if style.missing else NONE_CODE
@@ -135,8 +132,8 @@ def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
             names = dict(zip(rows["departement"], rows["departement_nom"], strict=True))
             label = f"{label} : " + ", ".join(f"{names[k]} ({k})" for k in sorted(names))
         spec["classes"][c.code] = {
-            "label": _esc(f"{label} ({_count(n)} commune{'s' if n > 1 else ''})"),
-            "tip": _esc(label),
+            "label": f"{label} ({_count(n)} commune{'s' if n > 1 else ''})",
+            "tip": label,
             "color": c.color,
             "count": n,
         }
@@ -150,7 +147,8 @@ def _missing(value: Any) -> bool:
         return True
 
 
-def _title_html(web: WebLayer, layer_ids: Sequence[str], departement: str | None) -> str:
+def _title(web: WebLayer, layer_ids: Sequence[str], departement: str | None) -> dict[str, Any]:
+    """The title box as texts: heading, one line on the precision, and the sources."""
     where = "Occitanie"
     if departement is not None:
         where = f"{web.departements[departement]} ({departement})"
@@ -161,19 +159,19 @@ def _title_html(web: WebLayer, layer_ids: Sequence[str], departement: str | None
         if style.vintage == "communes":
             continue
         sources.append((style.title, _source(style, web.vintages)))
-    items = "".join(f"<li><b>{_esc(name)}</b> : {_esc(text)}</li>" for name, text in sources)
     moved = web.stats.get("check", {}).get("hausdorff_m", {}).get("p99")
     precision = (
         f"contours simplifiés pour le web (à environ {_count(int(-(-moved // 50) * 50))} m près) ; "
         if moved
         else "contours simplifiés pour le web ; "
     )
-    return (
-        f"<h1>{_esc(title)}</h1>"
-        f"<p>{_esc(_count(len(web.communes)))} communes, {_esc(precision)}"
-        "près d'une limite, vérifiez la commune d'une adresse dans l'application.</p>"
-        f"<details><summary>Sources et millésimes</summary><ul>{items}</ul></details>"
-    )
+    return {
+        "heading": title,
+        "text": f"{_count(len(web.communes))} communes, {precision}près d'une limite, vérifiez"
+        " la commune d'une adresse dans l'application.",
+        "sources_title": SOURCES_TITLE,
+        "sources": [[str(name), str(text)] for name, text in sources],
+    }
 
 
 def payload(
@@ -202,26 +200,26 @@ def payload(
         "arcs": [[v for point in arc for v in point] for arc in topo["arcs"]],
         "communes": {
             "insee": web.communes["insee"].tolist(),
-            "nom": [_esc(n) for n in web.communes["nom"]],
+            "nom": [str(n) for n in web.communes["nom"]],
         },
         "qpv": {
-            "code_qp": [_esc(c) for c in web.qpv["code_qp"]] if keep_qpv else [],
-            "nom_qp": [_esc(n) for n in web.qpv["nom_qp"]] if keep_qpv else [],
+            "code_qp": [str(c) for c in web.qpv["code_qp"]] if keep_qpv else [],
+            "nom_qp": [str(n) for n in web.qpv["nom_qp"]] if keep_qpv else [],
             "insee": web.qpv["insee"].tolist() if keep_qpv else [],
         },
         "layers": specs,
-        "no_colour_label": _esc(NO_COLOUR_LABEL),
+        "no_colour_label": NO_COLOUR_LABEL,
         "tiles": (
             {
                 "url": TILES_URL,
                 "attribution": TILES_ATTRIBUTION,
-                "label": _esc(TILES_LABEL),
+                "label": TILES_LABEL,
             }
             if tiles
             else None
         ),
-        "title": _title_html(web, layer_ids, departement) if title else None,
-        "legend_title": _esc(LEGEND_TITLE),
+        "title": _title(web, layer_ids, departement) if title else None,
+        "legend_title": LEGEND_TITLE,
         "collapsed": collapsed,
         "bounds": web.topology["bbox"],
     }

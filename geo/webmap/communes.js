@@ -12,7 +12,7 @@
  *   arcs: the topology's arcs as flat delta-encoded lists [dx0, dy0, dx1, dy1, ...]
  * ZonageCommunes.layer(geometry, options) -> a Leaflet layer; options: codes (one character
  *   per commune), classes ({code: {color, ...}}), fill ({fillOpacity, color, weight, opacity}),
- *   tooltip(i, code) -> HTML, pane.
+ *   tooltip(i, code) -> the tooltip as a DOM node (texts set as text, never as HTML), pane.
  * The canvas carries data-communes (features of the layer) and data-drawn (communes drawn in
  * the last frame), which the browser tests and the benchmark read.
  */

@@ -3,11 +3,25 @@
  * zonageWebMap(map, data) adds to a Leaflet map: the base map, one layer per entry of
  * data.layers (commune fills, zones merged from communes, borders between departments, QPV
  * outlines), the layer switcher, a legend showing the visible layers, and a title.
- * Every text in data is already HTML-escaped by the Python side; no text is built here from
- * anything else. Needs Leaflet (L), topojson-client (topojson) and communes.js.
+ * Every text in data (commune and QPV names, sources, labels) is plain text: it is put in the
+ * page with textContent (text() and el() below), never as HTML; only Leaflet's layer switcher,
+ * which takes HTML names, gets it escaped (escapeHtml()). Needs Leaflet (L), topojson-client
+ * (topojson) and communes.js.
  */
 function zonageWebMap(map, data) {
   "use strict";
+  function text(value) { return document.createTextNode(String(value)); }
+  // An element holding `children`: strings become text nodes, nodes are appended as they are.
+  function el(tag, className, children) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? text(c) : c);
+    });
+    return node;
+  }
+  function escapeHtml(value) { return el("span", null, [String(value)]).innerHTML; }
+
   var topo = data.topology;
   var communes = topo.objects.communes;
   // The arcs come apart from the topology as flat [dx0, dy0, dx1, dy1, ...] lists (parsed about
@@ -64,8 +78,10 @@ function zonageWebMap(map, data) {
         classes: spec.classes,
         fill: options(spec, { fillOpacity: 0.72, color: "#5b5b5b", weight: 0.4, opacity: 0.6 }),
         tooltip: function (i, code) {
-          return "<b>" + names[i] + "</b> (" + codes[i] + ")<br>" + spec.tooltip + " : " +
-                 spec.classes[code].tip;
+          return el("div", null, [
+            el("b", null, [names[i]]), " (" + codes[i] + ")", el("br"),
+            spec.tooltip + " : " + spec.classes[code].tip
+          ]);
         }
       }).addTo(group);
     });
@@ -115,8 +131,10 @@ function zonageWebMap(map, data) {
         onEachFeature: function (f, layer) {
           var i = f.properties.i;
           var commune = communeOf[data.qpv.insee[i]];
-          layer.bindTooltip("<b>" + data.qpv.nom_qp[i] + "</b> (" + data.qpv.code_qp[i] + ")" +
-                            (commune ? " : " + commune : "") + "<br>" + c.tip, { sticky: true });
+          layer.bindTooltip(el("div", null, [
+            el("b", null, [data.qpv.nom_qp[i]]),
+            " (" + data.qpv.code_qp[i] + ")" + (commune ? " : " + commune : ""), el("br"), c.tip
+          ]), { sticky: true });
         }
       }).addTo(group);
     });
@@ -131,16 +149,16 @@ function zonageWebMap(map, data) {
   var outlines = [];
   data.layers.forEach(function (spec) {
     var layer = builders[spec.kind](spec);
-    (spec.kind === "choropleth" ? colours : overlays)[spec.title] = layer;
+    (spec.kind === "choropleth" ? colours : overlays)[escapeHtml(spec.title)] = layer;
     sections.push({ layer: layer, spec: spec });
     if (spec.shown) {
       if (spec.kind === "choropleth") layer.addTo(map);
       else outlines.push(layer);
     }
   });
-  if (Object.keys(colours).length) colours[data.no_colour_label] = L.layerGroup();
+  if (Object.keys(colours).length) colours[escapeHtml(data.no_colour_label)] = L.layerGroup();
   if (data.tiles) {
-    overlays[data.tiles.label] = L.tileLayer(data.tiles.url, {
+    overlays[escapeHtml(data.tiles.label)] = L.tileLayer(data.tiles.url, {
       attribution: data.tiles.attribution, maxZoom: 18, subdomains: "abcd"
     }).addTo(map);
   }
@@ -158,31 +176,39 @@ function zonageWebMap(map, data) {
   legend.addTo(map);
   function swatch(spec, c) {
     var st = spec.style || {};
+    var i = el("i");
     if (spec.kind === "mesh") {
-      return '<i class="zonage-line" style="border-color:' + c.color + '"></i>';
+      i.className = "zonage-line";
+      i.style.borderColor = c.color;
+    } else if (spec.kind === "choropleth") {
+      i.style.background = c.color;
+    } else {
+      i.className = "zonage-outline";
+      i.style.borderColor = c.color;
+      i.style.borderStyle = st.dashArray ? "dashed" : "solid";
+      i.style.background = st.fillOpacity >= 0.2 ? st.fillColor || c.color : "transparent";
     }
-    if (spec.kind === "choropleth") return '<i style="background:' + c.color + '"></i>';
-    var fill = st.fillColor || c.color;
-    return '<i class="zonage-outline" style="border-color:' + c.color + ";border-style:" +
-           (st.dashArray ? "dashed" : "solid") + ";background:" +
-           (st.fillOpacity >= 0.2 ? fill : "transparent") + '"></i>';
+    return i;
   }
   var legendOpen = !data.collapsed;
   function drawLegend() {
-    var old = legend.getContainer().querySelector("details");
+    var box = legend.getContainer();
+    var old = box.querySelector("details");
     if (old) legendOpen = old.open;
-    var html = "<details" + (legendOpen ? " open" : "") + "><summary>" + data.legend_title +
-               "</summary>";
+    var details = el("details", null, [el("summary", null, [data.legend_title])]);
+    details.open = legendOpen;
     sections.forEach(function (s) {
       if (!map.hasLayer(s.layer)) return;
-      html += '<section data-layer="' + s.spec.id + '"><h4>' + s.spec.title + "</h4>";
+      var section = el("section", null, [el("h4", null, [s.spec.title])]);
+      section.setAttribute("data-layer", s.spec.id);
       Object.keys(s.spec.classes).forEach(function (code) {
         var c = s.spec.classes[code];
-        html += "<div>" + swatch(s.spec, c) + c.label + "</div>";
+        section.appendChild(el("div", null, [swatch(s.spec, c), c.label]));
       });
-      html += '<p class="zonage-source">Source : ' + s.spec.source + "</p></section>";
+      section.appendChild(el("p", "zonage-source", ["Source : " + s.spec.source]));
+      details.appendChild(section);
     });
-    legend.getContainer().innerHTML = html + "</details>";
+    box.replaceChildren(details);
   }
   map.on("overlayadd overlayremove baselayerchange", drawLegend);
   // The colour layer is painted first; the outlines shown at start (QPV, department borders)
@@ -197,8 +223,16 @@ function zonageWebMap(map, data) {
   if (data.title) {
     var title = L.control({ position: "topleft" });
     title.onAdd = function () {
+      var t = data.title;
       var div = L.DomUtil.create("div", "zonage-title");
-      div.innerHTML = data.title;
+      div.appendChild(el("h1", null, [t.heading]));
+      div.appendChild(el("p", null, [t.text]));
+      div.appendChild(el("details", null, [
+        el("summary", null, [t.sources_title]),
+        el("ul", null, t.sources.map(function (s) {
+          return el("li", null, [el("b", null, [s[0]]), " : " + s[1]]);
+        }))
+      ]));
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;

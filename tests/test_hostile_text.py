@@ -1,0 +1,191 @@
+"""Text from the data, a link or the search box is shown as text, never as HTML or Markdown.
+
+A copy of the real build carries a commune name, a QPV name and a vintage full of HTML,
+Markdown and script (:mod:`tests.hostile`); the app (Streamlit AppTest), the standalone export
+and the command line must show them as they are. Hostile query parameters must give warnings
+that render as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import settings
+from geo.export import render_html
+from geo.layer import load
+from geo.webmap import web_layer
+from tests import hostile
+from zonage.cli import main
+from zonage.safe_text import markdown
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module")
+def hostile_build(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile.plant(built_dir, tmp_path_factory.mktemp("hostile") / "build")
+
+
+def _app(build: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("ZONAGE_BUILD_DIR", str(build))
+    monkeypatch.setattr(settings, "BUILD_DIR", build)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.fixture
+def app(built_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    return _app(built_dir, monkeypatch)
+
+
+@pytest.fixture
+def hostile_app(hostile_build: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    return _app(hostile_build, monkeypatch)
+
+
+def _markdown_bodies(at: AppTest) -> list[str]:
+    """Every body the page renders as Markdown (text, alerts, captions, headings)."""
+    kinds = ("markdown", "caption", "subheader", "header", "title", "warning", "error", "info")
+    return [str(e.value) for kind in kinds for e in at.get(kind)] + [
+        str(e.value) for kind in ("warning", "error", "info") for e in at.sidebar.get(kind)
+    ]
+
+
+class _Tags(HTMLParser):
+    """The tags of an HTML fragment and its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+# --- Planted names in the app, the export and the command line ------------------------------
+
+
+def test_app_shows_planted_names_as_text(hostile_app: AppTest) -> None:
+    at = hostile_app
+    lat, lon = hostile.POINT
+    at.query_params.update(lat=str(lat), lon=str(lon), profil="liberal-installation")
+    at.run()
+    assert not at.exception
+    panel = next(h.proto.body for h in at.get("html") if "zc-place" in h.proto.body)
+    tags = _Tags(panel)
+    assert "img" not in tags.tags and "a" not in tags.tags and "script" not in tags.tags
+    assert f"{hostile.NAME} ({hostile.INSEE})" in tags.text
+    assert hostile.QPV_NAME in tags.text  # the QPV at the point
+    for body in _markdown_bodies(at):
+        assert hostile.EVIL_HOST not in body.replace("\\", ""), body
+    # The chosen spot on the map: its tooltip is set as text, its script holds no markup.
+    (component,) = at.get("component_instance")
+    selection = json.loads(component.proto.json_args)["feature_group"]
+    assert "<img" not in selection and "`" not in selection and "</script" not in selection
+    literal = selection.split("node.textContent = ", 1)[1].split(";\n", 1)[0]
+    assert json.loads(literal) == hostile.NAME
+
+
+def test_about_view_shows_planted_vintage_as_text(hostile_app: AppTest) -> None:
+    at = hostile_app
+    at.run()
+    at.button_group(key="vue").set_value("À propos des données").run()
+    assert not at.exception
+    lines = [b for b in _markdown_bodies(at) if hostile.EVIL_HOST in b.replace("\\", "")]
+    assert lines and all(markdown(hostile.VINTAGE) in line for line in lines), lines
+
+
+def test_export_shows_planted_names_as_text(hostile_build: Path) -> None:
+    page = render_html(web_layer(load(hostile_build)), departement="09")
+    assert "<img src=x" not in page and hostile.NAME not in page
+    call = page.rsplit("zonageWebMap(", 1)[-1]
+    data, end = json.JSONDecoder().raw_decode(call, call.index("{"))
+    assert "</script" not in call[:end].lower()
+    assert hostile.NAME in data["communes"]["nom"]
+    assert hostile.QPV_NAME in data["qpv"]["nom_qp"]
+    assert [
+        "Massifs (loi Montagne)",
+        hostile.VINTAGE,
+    ] in data["title"]["sources"]
+
+
+@pytest.mark.parametrize("command", ["lookup", "aids"])
+def test_cli_prints_planted_names_as_they_are(
+    command: str,
+    hostile_build: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(settings, "BUILD_DIR", hostile_build)
+    assert main([command, "--insee", hostile.INSEE]) == 0
+    out, err = capsys.readouterr()
+    assert hostile.NAME in out and err == ""
+    assert main([command, "--insee", hostile.INSEE, "--json"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    place = doc if command == "lookup" else doc["place"]
+    assert place["commune"]["nom"] == hostile.NAME and err == ""
+
+
+# --- Hostile links and searches -------------------------------------------------------------
+
+HOSTILE_PARAMS = [
+    {"profil": "[Cliquez ici](https://evil.example/phish)"},
+    {"profil": "![t](https://evil.example/track.png)"},
+    {"profil": "<img src=x onerror=alert(1)>"},
+    {"insee": "https://evil.example"},
+    {"insee": "[09122](https://evil.example)"},
+    {"date": "<script>alert(1)</script>"},
+    {"date": "`code` **gras** $x^2$ :red[rouge] www.evil.example"},
+    {"lat": "javascript:alert(1)", "lon": "1.44"},
+    {"lat": "43.6", "lon": "[1.44](https://evil.example)"},
+    {"profil": "[x](https://evil.example/" + "a" * 100_000 + ")"},
+    {"profil": "a\x1b[31mb\x00c\n# Titre\r\n- liste"},
+    {"date": "\u202e2024-01-01\u200b<b>"},
+]
+
+
+@pytest.mark.probe
+@pytest.mark.parametrize("params", HOSTILE_PARAMS, ids=lambda p: repr(p)[:40])
+def test_hostile_link_gives_plain_text_warnings(app: AppTest, params: dict[str, str]) -> None:
+    app.query_params.update(params)
+    app.run()
+    assert not app.exception
+    warnings = [w.value for w in app.warning]
+    assert warnings, "a damaged link says what is wrong"
+    for body in warnings:
+        assert body.startswith("Lien incomplet : ")
+        assert hostile.live_markdown(body.removeprefix("Lien incomplet : ")) == [], body
+        assert "\\[" in body or "\\<" in body or "\\:" in body or "\\$" in body
+        assert not any(ch in body for ch in "\x00\x1b\n\r"), body
+        assert len(body) < 2_000, f"{len(body)} characters"
+
+
+@pytest.mark.probe
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Cliquez ici](https://evil.example/phish)",
+        "![t](https://evil.example/track.png) <img src=x onerror=alert(1)>",
+        "Saint-[Michel](https://evil.example)",
+    ],
+)
+def test_hostile_search_gives_plain_text_messages(app: AppTest, text: str) -> None:
+    app.run()
+    app.sidebar.text_input(key="texte").input(text)
+    app.sidebar.button[0].click()
+    app.run()
+    assert not app.exception
+    messages = [m.value for kind in ("error", "warning") for m in app.sidebar.get(kind)]
+    assert messages
+    for body in messages:
+        assert hostile.live_markdown(body) == [], body
