@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -173,12 +174,14 @@ def test_a_failed_build_leaves_the_previous_layer(
     corrupt = manifest.one("zonage_medecins").path
     (mirror / corrupt).unlink()
     (mirror / corrupt).write_bytes((mirror_dir / corrupt).read_bytes()[:-10])
-    out = tmp_path / "build"
-    out.mkdir()
-    (out / "previous.txt").write_text("kept")
+    out = tmp_path / "build"  # a previous build
+    shutil.copytree(built_dir, out)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in out.iterdir())
     with pytest.raises(DataError, match=f"corrompu : {corrupt}"):
         build(mirror=mirror, out_dir=out, progress=None)
-    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in out.iterdir()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "mirror"]  # no half build
+    assert load(out).communes.shape[0] == 4446
     # the command line says it in one line with exit code 4
     (mirror / corrupt).unlink()
     code = main(["data", "build", "--mirror", str(mirror), "--out", str(out)])
@@ -198,14 +201,12 @@ def test_fetch_copies_the_mirror_into_a_cache(mirror_dir: Path, tmp_path: Path, 
 
     cache = tmp_path / "cache"
     assert main(["data", "fetch", "--mirror", str(mirror_dir), "--cache", str(cache)]) == 0
-    assert len(verify_sources(cache).paths) == 28
+    assert len(verify_sources(cache).paths) == 31
     err = capsys.readouterr().err
-    assert err.count("copié du miroir") == 28
+    assert err.count("copié du miroir") == 31
 
 
 def test_stale_layer_is_rebuilt_by_if_missing(built_dir: Path, tmp_path: Path) -> None:
-    import shutil
-
     from zonage.cli.data import _up_to_date
 
     assert _up_to_date(built_dir)

@@ -24,6 +24,7 @@ from geo.loaders._common import (
 )
 from geo.loaders.cog import CodeMapper
 from zonage.place import FRR_LABELS
+from zonage.text import quoted
 
 ZRR_SHEET = "Classement ZRR (COG 2017)"
 ZRR_SKIPROWS = 5
@@ -148,3 +149,87 @@ def load_frr(path: Path, mapper: CodeMapper) -> Frr:
         },
     }
     return Frr(frame=frame, report=report)
+
+
+#: Labels of the national FRR list (« classement au 10 juillet 2025 ») -> the Observatoire's
+#: ``codefrr``. Both partial labels are code 2: the label says which class the classed part has.
+FRR_LIST_CODES: dict[str, int] = {
+    "Non classée": 0,
+    "FRR bénéficiaire": 1,
+    "Classée FRR partiellement": 2,
+    "FRR bénéficiaire partiellement": 2,
+    "FRR socle": 4,
+    "FRR+": 5,
+}
+#: The label column is named after the date of the list (« Classement FRR et FRR+ au … »).
+FRR_LIST_LABEL_PREFIX = "Classement FRR"
+#: The list of July 2025 is in COG 2025 codes.
+FRR_LIST_SINCE = "2025-01-02"
+
+
+@dataclass(frozen=True)
+class FrrLabels:
+    frame: pd.DataFrame
+    """``insee, frr_libelle, frr_code`` for the region's communes of the labelled list."""
+    report: dict = field(default_factory=dict)
+
+
+def load_frr_labels(path: Path, mapper: CodeMapper) -> FrrLabels:
+    """Read the labelled national FRR list (``;``-separated) and keep the region's communes."""
+    df = read_csv(path, sep=";", encoding="utf-8-sig")
+    labels = [c for c in df.columns if str(c).startswith(FRR_LIST_LABEL_PREFIX)]
+    require_columns(df, ("Code_insee",), path)
+    if len(labels) != 1:
+        raise data_error(path, f"colonne(s) manquante(s) : {FRR_LIST_LABEL_PREFIX} … au <date>")
+    label = labels[0]
+    check_insee_codes(df["Code_insee"], path)
+    region = df[df["Code_insee"].map(in_region)].copy()
+    region["frr_libelle"] = region[label].str.strip()
+    unknown = region.loc[~region["frr_libelle"].isin(list(FRR_LIST_CODES)), "frr_libelle"]
+    if len(unknown):
+        raise data_error(path, f"classement FRR inconnu {quoted(unknown.iloc[0])}")
+    mapped = [mapper.to_current(c, FRR_LIST_SINCE) for c in region["Code_insee"]]
+    region["insee"] = [m[0] for m in mapped]
+    region["route"] = [m[1] for m in mapped]
+    lost = region[region["insee"].isna()]
+    kept = region.dropna(subset=["insee"])
+    clash = kept.groupby("insee")["frr_libelle"].nunique()
+    if (clash > 1).any():
+        first = clash[clash > 1].index[0]
+        raise data_error(path, f"commune {first} rattachée à deux classements FRR")
+    frame = kept.drop_duplicates("insee").sort_values("insee", ignore_index=True)
+    frame = frame.assign(frr_code=frame["frr_libelle"].map(FRR_LIST_CODES))
+    frame = frame[["insee", "frr_libelle", "frr_code"]]
+    report = {
+        "lignes": len(df),
+        "lignes_region": len(region),
+        "codes_par_route": dict(sorted(Counter(region["route"]).items())),
+        "codes_introuvables": sorted(lost["Code_insee"]),
+        "communes_par_libelle": dict(sorted(Counter(frame["frr_libelle"]).items())),
+        "colonne_libelle": label,
+    }
+    return FrrLabels(frame=frame, report=report)
+
+
+def compare_frr(frr: Frr, labels: FrrLabels) -> dict:
+    """Differences between the FRR codes the build uses and the labelled list: communes whose
+    code differs from their label's, and communes missing from either side."""
+    merged = frr.frame.merge(labels.frame, on="insee", how="outer", indicator=True)
+    both = merged[merged["_merge"] == "both"]
+    differ = both[both["frr_code_x"] != both["frr_code_y"]]
+    partial = both[both["frr_code_x"] == 2]
+    return {
+        "communes_comparees": len(both),
+        "communes_par_libelle": labels.report.get("communes_par_libelle", {}),
+        "communes_par_code": frr.report.get("communes_par_code", {}),
+        "differences": [
+            {"insee": r.insee, "frr_code": int(r.frr_code_x), "frr_libelle": r.frr_libelle}
+            for r in differ.itertuples(index=False)
+        ],
+        "absentes_de_la_liste": sorted(merged.loc[merged["_merge"] == "left_only", "insee"]),
+        "absentes_du_fichier_frr": sorted(merged.loc[merged["_merge"] == "right_only", "insee"]),
+        "communes_partielles": [
+            {"insee": r.insee, "frr_libelle": r.frr_libelle}
+            for r in partial.itertuples(index=False)
+        ],
+    }

@@ -7,8 +7,16 @@ import pandas as pd
 import pytest
 from sample_sources import sample_cog, square, write_geojson, write_text
 
+from geo.loaders.cog import CodeMapper, load_cog, load_history
 from geo.loaders.massifs import load_massif_communes, load_massif_outlines
-from geo.loaders.zrr_frr import load_frr, read_zrr_sheet, zrr_from_sheet
+from geo.loaders.zrr_frr import (
+    compare_frr,
+    load_frr,
+    load_frr_labels,
+    read_zrr_sheet,
+    zrr_from_sheet,
+)
+from geo.manifest import load_manifest
 from zonage.errors import DataError
 
 
@@ -147,3 +155,83 @@ def test_frr_errors(world) -> None:
         load_frr(write_text(tmp_path / "c.csv", FRR + "09003,X,4\n"), mapper)
     with pytest.raises(DataError, match="colonne.*codefrr"):
         load_frr(write_text(tmp_path / "d.csv", "code_insee,nom\n09001,A\n"), mapper)
+
+
+FRR_LIST = (
+    "Code_insee;Departement;Commune;Classement FRR et FRR+ au 10 juillet 2025;\r\n"
+    "01001;01;L'Abergement-Clémenciat;Non classée;\r\n"
+    "09001;09;A;FRR socle;\r\n"
+    "09002;09;B;Non classée;\r\n"
+    "09004;09;C;FRR+;\r\n"
+    "09005;09;D;FRR bénéficiaire;\r\n"
+    "09008;09;E;FRR bénéficiaire partiellement;\r\n"
+)
+
+
+def test_frr_labels_agree_with_the_codes(world) -> None:
+    tmp_path, mapper = world
+    labels = load_frr_labels(write_text(tmp_path / "list.csv", FRR_LIST), mapper)
+    assert labels.frame.set_index("insee")["frr_code"].to_dict() == {
+        "09001": 4,
+        "09002": 0,
+        "09004": 5,
+        "09005": 1,
+        "09008": 2,
+    }
+    assert labels.report["lignes"] == 6 and labels.report["lignes_region"] == 5
+    frr = load_frr(write_text(tmp_path / "frr.csv", FRR), mapper)
+    diff = compare_frr(frr, labels)
+    assert diff["communes_comparees"] == 5 and diff["differences"] == []
+    assert diff["absentes_de_la_liste"] == [] and diff["absentes_du_fichier_frr"] == []
+    assert diff["communes_partielles"] == [
+        {"insee": "09008", "frr_libelle": "FRR bénéficiaire partiellement"}
+    ]
+
+
+def test_frr_label_differences_are_listed(world) -> None:
+    tmp_path, mapper = world
+    text = FRR_LIST.replace("09002;09;B;Non classée", "09002;09;B;FRR+").replace(
+        "09005;09;D;FRR bénéficiaire;\r\n", ""
+    )
+    labels = load_frr_labels(write_text(tmp_path / "list.csv", text), mapper)
+    diff = compare_frr(load_frr(write_text(tmp_path / "frr.csv", FRR), mapper), labels)
+    assert diff["differences"] == [{"insee": "09002", "frr_code": 0, "frr_libelle": "FRR+"}]
+    assert diff["absentes_de_la_liste"] == ["09005"]
+    with pytest.raises(DataError, match=r"classement FRR inconnu « FRR\+\+ »"):
+        load_frr_labels(write_text(tmp_path / "a.csv", FRR_LIST + "09007;09;X;FRR++;\r\n"), mapper)
+    with pytest.raises(DataError, match="b.csv : colonne.*Classement FRR"):
+        load_frr_labels(write_text(tmp_path / "b.csv", "Code_insee;Commune\n09001;A\n"), mapper)
+    with pytest.raises(DataError, match="09008 rattachée à deux classements FRR"):
+        load_frr_labels(write_text(tmp_path / "c.csv", FRR_LIST + "09007;09;X;FRR+;\r\n"), mapper)
+
+
+@pytest.mark.mirror
+def test_labelled_frr_list_confirms_the_codes_of_the_build(mirror_dir) -> None:
+    manifest = load_manifest()
+
+    def path(role: str):
+        return mirror_dir / manifest.one(role).path
+
+    history = load_history(path("cog_history"))
+    cog = load_cog(
+        path("cog2026_communes"), path("cog2026_epci"), path("cog2026_departements"), history
+    )
+    mapper = CodeMapper.from_cog(cog, history)
+    labels = load_frr_labels(path("frr_labels"), mapper)
+    assert labels.report["lignes_region"] == 4446
+    assert labels.report["codes_introuvables"] == []
+    assert labels.report["communes_par_libelle"] == {
+        "FRR bénéficiaire": 173,
+        "FRR bénéficiaire partiellement": 1,
+        "FRR socle": 2787,
+        "FRR+": 555,
+        "Non classée": 930,
+    }
+    diff = compare_frr(load_frr(path("frr"), mapper), labels)
+    assert diff["communes_comparees"] == 4446
+    assert diff["differences"] == []
+    assert diff["absentes_de_la_liste"] == [] and diff["absentes_du_fichier_frr"] == []
+    # the only partly classed commune: its classed part is « bénéficiaire », not « socle »
+    assert diff["communes_partielles"] == [
+        {"insee": "30329", "frr_libelle": "FRR bénéficiaire partiellement"}
+    ]

@@ -38,6 +38,9 @@ ROLES = {
     "massifs_polygones",
     "zrr",
     "frr",
+    "datasante_extrait",
+    "zone_montagne",
+    "frr_labels",
 }
 
 
@@ -78,7 +81,7 @@ def write_manifest(tmp_path: Path, *entries: str, name: str = "manifest.toml") -
 
 def test_project_manifest_lists_every_source_with_its_metadata() -> None:
     manifest = load_manifest()
-    assert len(manifest.files) == 28
+    assert len(manifest.files) == 31
     assert {f.role for f in manifest.files} == ROLES
     assert len(manifest.by_role("communes_2018")) == 13
     assert set(manifest.vintages()) == LAYER_KEYS
@@ -100,7 +103,7 @@ def test_project_manifest_lists_every_source_with_its_metadata() -> None:
 def test_every_checksum_of_the_mirror_verifies(mirror_dir: Path) -> None:
     lines: list[str] = []
     sources = verify_sources(mirror_dir, progress=lines.append)
-    assert len(sources.paths) == 28 and len(lines) == 28
+    assert len(sources.paths) == 31 and len(lines) == 31
     assert sources.path("zrr").name == "diffusion-zonages-zrr-cog2021.xls"
 
 
