@@ -1,5 +1,5 @@
 """Carte des aides aux médecins en Occitanie: the Streamlit page (thin; logic lives in
-``zonage.service``, ``zonage.cards``, ``zonage.about`` and ``geo.webmap``)."""
+``application.service``, ``application.cards``, ``application.about`` and ``geo.webmap``)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import streamlit as st
 from streamlit.logger import get_logger
 from streamlit_folium import st_folium
 
+from application import about, cards, service
+from application.safe_text import markdown as md
 from geo import settings
-from zonage import about, cards, service
 from zonage.errors import ZonageError
 from zonage.profiles import ALL, PROFILE_IDS, label
-from zonage.safe_text import markdown as md
 
 if TYPE_CHECKING:
     import folium
@@ -44,8 +44,8 @@ UNEXPECTED_ERROR = (
 _CALLBACK_ERROR = "erreur_action"
 
 # Every text that comes from a link, the search box, a data file or an outside service goes
-# through ``md`` (zonage.safe_text.markdown) before a Streamlit call that renders Markdown,
-# and through ``html.escape`` (zonage.cards) before ``st.html``: it is always shown as text.
+# through ``md`` (application.safe_text.markdown) before a Streamlit call that renders Markdown,
+# and through ``html.escape`` (application.cards) before ``st.html``: it is always shown as text.
 
 
 # Loaded once per process and per build (geo.per_build): serve.py loads them when the server

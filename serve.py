@@ -26,9 +26,9 @@ def warm() -> None:
 
     start = time.perf_counter()
     try:
+        from application import cards, service  # noqa: F401
         from geo.lookup import get_lookup
         from geo.webmap import app_map, get_web_layer
-        from zonage import cards, service  # noqa: F401
 
         lookup = get_lookup()
         app_map(get_web_layer())  # publishes the map's data file under static/

@@ -4,7 +4,7 @@ Run after ``zonage data build`` and ``python -m geo.webmap``::
 
     .venv/bin/python scripts/bench_app.py
 
-- server time of one click: ``zonage.service.view_for`` on random points of the region, and a
+- server time of one click: ``application.service.view_for`` on random points of the region, and a
   whole Streamlit rerun of the page for a clicked point (``AppTest``, which runs the script as
   the server does);
 - first map on screen: ``streamlit run serve.py`` (what ``scripts/app.sh`` runs) on a free local
@@ -43,8 +43,8 @@ def _ms(values: list[float]) -> str:
 
 
 def click_server_time() -> None:
+    from application import service
     from geo.lookup import get_lookup
-    from zonage import service
 
     lookup = get_lookup()
     minx, miny, maxx, maxy = lookup.bounds

@@ -120,7 +120,7 @@ def _shown(at: AppTest) -> str:
 def test_unexpected_failure_shows_one_french_message(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zonage import service
+    from application import service
 
     monkeypatch.setattr(service, "view_for", _fail)
     app.query_params.update(insee="31555")
@@ -135,7 +135,7 @@ def test_unexpected_failure_shows_one_french_message(
 def test_failed_search_shows_one_french_message(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zonage import service
+    from application import service
 
     monkeypatch.setattr(service, "search", _fail)
     _search(app, "Foix")
@@ -146,7 +146,7 @@ def test_failed_search_shows_one_french_message(
 
 
 def test_data_error_shows_its_own_message(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zonage import service
+    from application import service
     from zonage.errors import DataError
 
     def corrupt(*args: object, **kwargs: object) -> None:

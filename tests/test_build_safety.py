@@ -17,10 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
+from application.cli import main
 from geo import integrity, settings
 from geo.build import build
 from geo.layer import load
-from zonage.cli import main
 from zonage.errors import DataError
 
 pytestmark = pytest.mark.mirror
@@ -175,7 +175,7 @@ def test_a_file_size_limit_during_the_build_is_one_line_and_keeps_the_layer(
     build(mirror=mirror_dir, out_dir=out, progress=None)
     before = _stamp(out)
     proc = subprocess.run(
-        [sys.executable, "-m", "zonage", "data", "build", "--mirror", str(mirror_dir)]
+        [sys.executable, "-m", "application", "data", "build", "--mirror", str(mirror_dir)]
         + ["--out", str(out)],
         env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"},
         preexec_fn=_limit_file_size,  # noqa: PLW1509 - the limit is the point of the test

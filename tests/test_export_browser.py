@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from application.cli import main
 from geo import settings
 from geo.export import write_html
 from geo.webmap import web_layer
 from tests.conftest import ARTIFACTS, needs_chromium
-from zonage.cli import main
 
 TILE = re.compile(r"^https://[a-d]\.basemaps\.cartocdn\.com/light_all/\d+/\d+/\d+(@2x)?\.png$")
 

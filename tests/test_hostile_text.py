@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from application.cli import main
+from application.safe_text import markdown
 from geo import settings
 from geo.export import render_html
 from geo.layer import load
 from geo.webmap import web_layer
 from tests import hostile
-from zonage.cli import main
-from zonage.safe_text import markdown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

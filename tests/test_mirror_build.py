@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import shapely
 
+from application.cli import main
 from geo import settings
 from geo.build import COMMUNE_COLUMNS, build
 from geo.check import run_checks
 from geo.layer import load
 from geo.manifest import load_manifest
-from zonage.cli import main
 from zonage.errors import DataError
 
 pytestmark = pytest.mark.mirror
@@ -207,7 +207,7 @@ def test_fetch_copies_the_mirror_into_a_cache(mirror_dir: Path, tmp_path: Path, 
 
 
 def test_stale_layer_is_rebuilt_by_if_missing(built_dir: Path, tmp_path: Path) -> None:
-    from zonage.cli.data import _up_to_date
+    from application.cli.data import _up_to_date
 
     assert _up_to_date(built_dir)
     copy = tmp_path / "build"

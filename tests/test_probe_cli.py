@@ -3,7 +3,7 @@
 Each row is an argument list and the exit code it must give. For every row: that exit code,
 no traceback, at most one error line of at most 300 characters on stderr (notes aside), no raw
 control or invisible character written back, and nothing on stdout when it fails. Most rows
-run ``zonage.cli.main`` in this process (fast); the few that need a real process (a full disk
+run ``application.cli.main`` in this process (fast); the few that need a real process (a full disk
 on stdout, a closed pipe, undecodable argument bytes) run the installed command.
 
 The address service is a closed loopback port: addresses fall back to the offline gazetteer.
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from application.cli import main
 from geo import settings
 from zonage.catalogue import load_catalogue
-from zonage.cli import main
 from zonage.profiles import PROFILE_IDS
 
 pytestmark = pytest.mark.probe
@@ -251,11 +251,11 @@ def _output_checks_in(command: str) -> bool:
     """Whether ``command`` checks its --out before writing (else the row must not even run:
     without the check, ``--out /dev/full`` would replace the device by a file)."""
     if command == "export-map":
-        import zonage.cli.export_map as module
+        import application.cli.export_map as module
 
         needles = ("check_map_file", "check_output_file")
     else:
-        import zonage.cli.data as module
+        import application.cli.data as module
 
         needles = ("check_build_dir",)
     source = inspect.getsource(module)

@@ -1,5 +1,6 @@
 """The domain: aid catalogue, profiles, zones and the eligibility engine.
 
-Nothing in the domain modules knows about geometry. The only modules that reach into ``geo`` are
-the entry points in :mod:`zonage.cli` and :mod:`zonage.service`, which wire the two together.
+Nothing here knows about geometry, files of the built layer or the application: ``geo`` reads
+this package's contracts (place facts, errors, wording), and the application layer
+(:mod:`application`) wires the two together.
 """

@@ -67,7 +67,7 @@ ONE_PER_VARIABLE = list(
     ("name", "value", "expected"), ONE_PER_VARIABLE, ids=[n for n, _, _ in ONE_PER_VARIABLE]
 )
 def test_command_stops_with_exit_2_naming_the_variable(name, value, expected):
-    cli = _run(["-m", "zonage", "lookup", "--insee", "31555"], **{name: value})
+    cli = _run(["-m", "application", "lookup", "--insee", "31555"], **{name: value})
     assert cli.returncode == 2, cli.stderr
     assert cli.stdout == "" and "Traceback" not in cli.stderr
     (line,) = cli.stderr.splitlines()

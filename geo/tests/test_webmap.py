@@ -15,13 +15,13 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from application.cli import main
 from geo import assets
 from geo.export import render_html, write_html
 from geo.webmap import LAYER_IDS, app_map, build_map, check_layers, payload, prepare, web_layer
 from geo.webmap import check as check_web
 from geo.webmap import topology as topo
 from geo.webmap.layer import WebLayer
-from zonage.cli import main
 from zonage.errors import DataError, InvalidInput
 
 MAX_EXPORT_BYTES = 2_000_000  # DESIGN.md: whole region, all layers, assets inline

@@ -1,9 +1,9 @@
 """What the app does on each user action, as plain functions: a click, a search or a shared link
 becomes a place and its aids.
 
-This module and :mod:`zonage.cli` are the only parts of ``zonage`` that reach into ``geo``: they
-wire the spatial lookup to the domain engine. Every user error becomes a French message in the
-returned :class:`View`, never an exception, so the page only has to show it.
+It wires the spatial lookup (``geo``) to the domain engine (``zonage``). Every user error becomes
+a French message in the returned :class:`View`, never an exception, so the page only has to
+show it.
 """
 
 from __future__ import annotations

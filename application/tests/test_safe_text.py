@@ -8,7 +8,7 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zonage.safe_text import markdown
+from application.safe_text import markdown
 
 _ESCAPE = re.compile(r"\\([" + re.escape(string.punctuation) + "])")
 

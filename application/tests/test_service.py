@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from application import cards, service
 from geo.layer import Layers
 from geo.lookup import PlaceLookup
-from zonage import cards, service
 from zonage.engine import A_VERIFIER, ELIGIBLE
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from application.cli import main
 from geo import settings
 from geo.lookup import get_lookup
-from zonage.cli import main
 from zonage.engine import aids_at
 from zonage.profiles import PROFILE_IDS
 

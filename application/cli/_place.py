@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from zonage.cli._output import say
-from zonage.cli._parser import Once
+from application.cli._output import say
+from application.cli._parser import Once
+from application.service import check_search_text
 from zonage.errors import InvalidInput
 from zonage.place import PlaceFacts
-from zonage.service import check_search_text
 
 PLACE_USAGE = "--insee CODE | --lat Y --lon X | --address TEXTE"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from zonage.cli._output import emit
-from zonage.cli._place import add_place_arguments, place_from_args
+from application.cli._output import emit
+from application.cli._place import add_place_arguments, place_from_args
 from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts
 from zonage.text import ZONE_LABELS, ZRR_LABELS, zone_text
 

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
+from application.cli._output import safe_line
+from application.cli._parser import french_usage_error
+from application.cli.aids import parse_aid_id
 from zonage.catalogue import load_catalogue
-from zonage.cli._output import safe_line
-from zonage.cli._parser import french_usage_error
-from zonage.cli.aids import parse_aid_id
 from zonage.engine import parse_date
 from zonage.errors import InvalidInput
 from zonage.profiles import parse_profile

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from application.cli import main
 from geo import settings
-from zonage.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_ban_server():
@@ -208,7 +208,7 @@ def test_console_command_end_to_end(built_dir, tmp_path):
     """The installed entry point, in a fresh process: output, then a bad input."""
     env = {**os.environ, "ZONAGE_BUILD_DIR": str(built_dir), "ZONAGE_CACHE": str(tmp_path)}
     ok = subprocess.run(
-        [sys.executable, "-m", "zonage", "lookup", "--insee", "09122", "--json"],
+        [sys.executable, "-m", "application", "lookup", "--insee", "09122", "--json"],
         capture_output=True,
         text=True,
         env=env,
@@ -218,7 +218,7 @@ def test_console_command_end_to_end(built_dir, tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["commune"]["nom"] == "Foix"
     bad = subprocess.run(
-        [sys.executable, "-m", "zonage", "lookup", "--lat", "nord", "--lon", "1.4"],
+        [sys.executable, "-m", "application", "lookup", "--lat", "nord", "--lon", "1.4"],
         capture_output=True,
         text=True,
         env=env,
@@ -276,7 +276,7 @@ def test_usage_error_is_one_french_line(capsys):
 
 
 def test_internal_error_is_one_line_and_debug_shows_the_traceback(cli, capsys, monkeypatch):
-    import zonage.cli.lookup as lookup_command
+    import application.cli.lookup as lookup_command
 
     def broken(place):  # a bug in a renderer
         raise KeyError("zonage_medecins")

@@ -13,8 +13,8 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from zonage.cli._output import discard, file_error, flush_stdout, report
-from zonage.cli._parser import Parser
+from application.cli._output import discard, file_error, flush_stdout, report
+from application.cli._parser import Parser
 from zonage.errors import ZonageError
 
 # Sub-command modules, in the order ``zonage --help`` lists them.
@@ -30,9 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     for name in _COMMANDS:
         try:
-            module = importlib.import_module(f"zonage.cli.{name}")
+            module = importlib.import_module(f"application.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"zonage.cli.{name}":
+            if exc.name == f"application.cli.{name}":
                 continue
             raise
         module.register(sub)

@@ -61,4 +61,4 @@ def brochures() -> list[dict[str, str]]:
 
 def known_limits() -> str:
     """What the data cannot decide and whom to ask (Markdown, French)."""
-    return resources.files("zonage").joinpath("about.md").read_text(encoding="utf-8")
+    return resources.files("application").joinpath("about.md").read_text(encoding="utf-8")

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Any
 
+from application.cli._output import emit
+from application.cli._parser import Once
+from application.cli._place import add_place_arguments, place_from_args
+from application.cli.lookup import format_place, lookup_json
 from zonage.catalogue import load_catalogue
-from zonage.cli._output import emit
-from zonage.cli._parser import Once
-from zonage.cli._place import add_place_arguments, place_from_args
-from zonage.cli.lookup import format_place, lookup_json
 from zonage.engine import (
     A_VERIFIER,
     ELIGIBLE,

@@ -1,5 +1,0 @@
-import sys
-
-from zonage.cli import main
-
-sys.exit(main())
