@@ -1,7 +1,7 @@
 """Typed errors shared by the whole project.
 
 Every error a user can cause or meet carries a French one-line message that names the problem
-and the fix, and the exit code the command line returns for it (see DESIGN.md):
+and the fix, and the exit code the command line returns for it:
 2 for bad input, 3 for not found / outside the region, 4 for missing or corrupt data,
 5 for an outside service that cannot be reached.
 """

@@ -75,11 +75,6 @@ class PlaceFacts:
         """French label of the FRR class."""
         return FRR_LABELS.get(self.frr_code, f"code FRR {self.frr_code}")
 
-    @property
-    def has_any_qpv(self) -> bool:
-        """True when the commune has at least one QPV (2015 or 2024 list)."""
-        return bool(self.qpv2015_commune or self.qpv2024)
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the ``zonage lookup --json`` shape)."""
         d = asdict(self)

@@ -1,6 +1,6 @@
 """Profile vocabulary: the brochure's "Je suis…" personas, with their French labels.
 
-The ids are stable (see DESIGN.md): the engine, the command line, the app and the tests use them.
+The ids are stable: the engine, the command line, the app and the tests use them.
 ``tous`` is not a persona but the request for every profile at once.
 """
 

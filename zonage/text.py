@@ -1,5 +1,5 @@
-"""French wording shared by every output (command line, app, export): dates, validity,
-references to other aids, zone labels."""
+"""French wording shared by every output (command line, app, export): numbers, euros, dates,
+validity, references to other aids, zone labels."""
 
 from __future__ import annotations
 
@@ -25,6 +25,21 @@ def fr_date(value: str | dt.date) -> str:
     """``2024-06-30`` → ``30/06/2024``."""
     d = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return d.strftime("%d/%m/%Y")
+
+
+#: Narrow no-break space: French thousands separator, and before a unit such as €.
+NARROW_NBSP = "\u202f"
+
+
+def fr_number(value: float, decimals: int = 0) -> str:
+    """``5000`` → ``5 000`` and ``1085.5, 2`` → ``1 085,50`` (narrow no-break spaces)."""
+    return f"{value:,.{decimals}f}".replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def fr_euros(value: float) -> str:
+    """``5000`` → ``5 000 €``; cents only when there are some: ``1085.5`` → ``1 085,50 €``."""
+    decimals = 0 if float(value).is_integer() else 2
+    return f"{fr_number(value, decimals)}{NARROW_NBSP}€"
 
 
 def validity(valid_from: str | None, valid_until: str | None, text: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""The catalogue file: every DESIGN aid is there with its source, amounts and dates as the
+"""The catalogue file: every stable aid id is there with its source, amounts and dates as the
 brochures say, and a broken file stops with a clear error naming the aid and the field."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from zonage.catalogue import (
 from zonage.errors import DataError
 from zonage.profiles import PROFILE_IDS
 
-# The stable ids of DESIGN.md ("Aids: ...").
+# The stable ids of the aids and profiles: the contract of the engine, the command line, the app
+# and the tests.
 DESIGN_AID_IDS = (
     "cesp", "cet", "forfait-transport", "forfait-hebergement", "cder", "contrat-adjoint",
     "coscom-msu", "caim", "aide-installation-zip", "aide-installation-zac",

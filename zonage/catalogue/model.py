@@ -1,0 +1,269 @@
+"""The catalogue's model: the typed records an aid entry becomes, and the vocabulary it may use.
+
+Plain frozen data: reading and checking the YAML is :mod:`zonage.catalogue.parse`'s job, deciding
+eligibility the engine's (:mod:`zonage.engine`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from zonage.errors import InvalidInput
+
+CATEGORIES: tuple[str, ...] = ("etudes", "installation", "exercice", "fiscal", "collectif")
+AMOUNT_KINDS: tuple[str, ...] = (
+    "fixed",
+    "range",
+    "per_month",
+    "per_quarter",
+    "per_year",
+    "percentage_with_cap",
+    "exemption",
+    "unspecified",
+    "none",
+)
+CAP_PERIODS: tuple[str, ...] = ("per_month", "per_quarter", "per_year", "total")
+# Facts an ``any_of`` place test may combine.
+TERRITORY_FACTS: tuple[str, ...] = ("massif", "qpv", "departement_prioritaire")
+ZRR_VALUES: tuple[str, ...] = ("classee", "non_classee", "partiellement_classee")
+# Kinds of place test, i.e. the key that names the test in the file.
+TEST_KINDS: tuple[str, ...] = ("zones", "outside_zones", "any_of", "zrr", "frr")
+# Contacts the engine names when a place test cannot decide (see zonage.engine.place_tests).
+REQUIRED_CONTACTS: tuple[str, ...] = ("ars", "ddfip")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document: a brochure of the seeds or a public page, with its date."""
+
+    id: str
+    title: str
+    publisher: str | None
+    file: str | None
+    url: str | None
+    date: dt.date | None
+    date_text: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom to contact and how (as the brochure says)."""
+
+    id: str
+    name: str
+    how: str
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A pointer into a source document: page marker, section heading, quote."""
+
+    doc: str
+    page: str | None = None
+    section: str | None = None
+    quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Verify:
+    """An "à vérifier" outcome: why, and whom to ask (contact ids)."""
+
+    reason: str
+    ask: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlaceTest:
+    """One condition on the place (see the field reference at the top of catalogue.yaml)."""
+
+    kind: str
+    values: tuple[Any, ...]
+    profiles: tuple[str, ...] | None = None
+    role: str | None = None
+    otherwise: Verify | None = None
+
+
+@dataclass(frozen=True)
+class DatedCheck:
+    """Between two dates, the aid is "à vérifier" for the given reason."""
+
+    start: dt.date | None
+    end: dt.date | None
+    reason: str
+    ask: tuple[str, ...]
+    source: SourceRef | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note shown with the aid, optionally only between two dates."""
+
+    text: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A personal condition, optionally for some profiles only."""
+
+    text: str
+    profiles: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class AmountPart:
+    """One part of an aid's amount, structured, plus the text a user reads."""
+
+    kind: str
+    text: str
+    label: str | None = None
+    value: float | None = None
+    min: float | None = None
+    max: float | None = None
+    percent: float | None = None
+    cap: float | None = None
+    cap_period: str | None = None
+    profiles: tuple[str, ...] | None = None
+    where: tuple[PlaceTest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Not combinable with another aid (optionally only in some zones)."""
+
+    id: str
+    zones: tuple[str, ...] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Follow:
+    """This aid may be signed at the end of another one."""
+
+    id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Validity:
+    """When new contracts are open (both ends inclusive), and why not outside."""
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    since: str | None = None
+    not_yet_reason: str | None = None
+    closed_reason: str | None = None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Aid:
+    """One aid of the catalogue."""
+
+    id: str
+    name: str
+    acronym: str | None
+    category: tuple[str, ...]
+    funders: tuple[str, ...]
+    profiles: tuple[str, ...]
+    summary: str
+    where: tuple[PlaceTest, ...]
+    amounts: tuple[AmountPart, ...]
+    duration: str | None
+    commitment: str | None
+    conditions: tuple[Condition, ...]
+    not_combinable_with: tuple[Exclusion, ...]
+    other_exclusions: tuple[str, ...]
+    may_follow: tuple[Follow, ...]
+    requires: tuple[str, ...]
+    validity: Validity
+    checks: tuple[DatedCheck, ...]
+    verify: Verify | None
+    notes: tuple[Note, ...]
+    contact: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+
+    @property
+    def display_name(self) -> str:
+        """Name with its acronym, as a user reads it."""
+        if not self.acronym or self.acronym in self.name:
+            return self.name
+        return f"{self.name} ({self.acronym})"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Catalogue-wide dated facts the engine needs."""
+
+    qpv_list_2024_from: dt.date
+    zoning_notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated catalogue: documents, contacts, rules and aids (in file order)."""
+
+    documents: dict[str, Document]
+    contacts: dict[str, Contact]
+    rules: Rules
+    aids: tuple[Aid, ...]
+    by_id: dict[str, Aid] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            self.by_id.update({a.id: a for a in self.aids})
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Aid ids in file order."""
+        return tuple(a.id for a in self.aids)
+
+    def get(self, aid_id: str) -> Aid:
+        """The aid with this id; :class:`InvalidInput` listing the valid ids if unknown."""
+        try:
+            return self.by_id[aid_id]
+        except KeyError:
+            raise InvalidInput(
+                f"Aide inconnue « {aid_id} ».",
+                hint=f"Identifiants valides : {', '.join(self.ids)}.",
+            ) from None
+
+    def cite(self, ref: SourceRef) -> str:
+        """One French line citing a source reference."""
+        doc = self.documents[ref.doc]
+        where = doc.file or doc.url or ""
+        text = f"{doc.title} ({doc.date_text})"
+        if ref.page:
+            text += f", page {ref.page}"
+        if ref.section:
+            text += f", « {ref.section} »"
+        return f"{text} [{where}]" if where else text
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure of a brochure."""
+
+    id: str
+    theme: str
+    value: int
+    label: str
+    detail: str
+    qualifier: str | None
+    aids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyFigureGroup:
+    """Key figures sharing a date and a source."""
+
+    id: str
+    title: str
+    date: dt.date
+    date_text: str
+    source: SourceRef
+    figures: tuple[KeyFigure, ...]

@@ -1,0 +1,300 @@
+"""The evaluation of the aids at a place, for a profile, on a date: one aid's status with its
+reasons, whom to ask, amounts and notes (:func:`evaluate_aid`), every aid (:func:`evaluate`),
+and the answer for a profile or for ``tous`` (:func:`aids_at`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from zonage.catalogue import Aid, AmountPart, Catalogue, Note, load_catalogue
+from zonage.engine.answer import (
+    A_VERIFIER,
+    ELIGIBLE,
+    NON_APPLICABLE,
+    RANK,
+    AidResult,
+    Answer,
+    ProfileGroup,
+    Status,
+)
+from zonage.engine.outcome import Outcome, upper_first
+from zonage.engine.place_tests import run_test, zone_test
+from zonage.engine.references import (
+    aid_ref,
+    contact_dicts,
+    latest_source,
+    merged_sources,
+    source_dicts,
+)
+from zonage.errors import InvalidInput
+from zonage.place import PlaceFacts
+from zonage.profiles import ALL, PROFILE_IDS, label, parse_profile
+
+
+@dataclass
+class _Verdict:
+    """An aid's status as it is being decided, with its reasons and whom to ask."""
+
+    status: Status = ELIGIBLE
+    reasons: list[str] = field(default_factory=list)
+    asks: list[str] = field(default_factory=list)
+
+
+def evaluate_aid(
+    aid: Aid,
+    place: PlaceFacts,
+    profile: str,
+    on: dt.date,
+    catalogue: Catalogue | None = None,
+) -> AidResult:
+    """Evaluate one aid for one concrete profile (not ``tous``) at a place on a date."""
+    catalogue = catalogue or load_catalogue()
+    verdict, outcomes = _where(aid, place, profile, on, catalogue)
+    parts: list[dict[str, Any]] = []
+    part_outcomes: list[Outcome] = []
+    part_asks: list[str] = []
+    for part in aid.amounts:
+        if part.profiles is None or profile in part.profiles:
+            data, outs, part_ask = _amount_part(part, place, on, catalogue)
+            parts.append(data)
+            part_outcomes += outs
+            part_asks += part_ask
+    _through_parts(verdict, parts, part_asks)
+    if verdict.status != NON_APPLICABLE:
+        _dated_checks(verdict, aid, on)
+    all_outcomes = outcomes + part_outcomes
+    notes = _notes(aid, on, catalogue, all_outcomes) if verdict.status != NON_APPLICABLE else []
+    return _result(aid, place, profile, catalogue, verdict, parts, all_outcomes, notes)
+
+
+def _where(
+    aid: Aid, place: PlaceFacts, profile: str, on: dt.date, catalogue: Catalogue
+) -> tuple[_Verdict, list[Outcome]]:
+    """Profile, date and the aid's place tests (those for this profile)."""
+    if profile not in aid.profiles:
+        reason = "Aide réservée à : " + ", ".join(label(p) for p in aid.profiles) + "."
+        return _Verdict(NON_APPLICABLE, [reason]), []
+    if closed := _date_status(aid, on):
+        return _Verdict(NON_APPLICABLE, [closed]), []
+    tests = [t for t in aid.where if t.profiles is None or profile in t.profiles]
+    outcomes = [run_test(t, place, on, catalogue) for t in tests]
+    return _Verdict(*_combine(outcomes)), outcomes
+
+
+def _through_parts(verdict: _Verdict, parts: list[dict[str, Any]], part_asks: list[str]) -> None:
+    """Amount parts may have their own place tests (e.g. a centre de santé): the aid holds only
+    through the parts that hold."""
+    if verdict.status == NON_APPLICABLE or any(p["status"] == ELIGIBLE for p in parts):
+        return
+    if all(p["status"] == NON_APPLICABLE for p in parts):
+        verdict.status, verdict.reasons = NON_APPLICABLE, [p["reason"] for p in parts]
+        verdict.asks = []
+    else:
+        verdict.status = A_VERIFIER
+        verdict.reasons += [p["reason"] for p in parts if p["status"] == A_VERIFIER]
+        verdict.asks += part_asks
+
+
+def _dated_checks(verdict: _Verdict, aid: Aid, on: dt.date) -> None:
+    """The aid's dated "à vérifier" periods and its standing "à vérifier", if any."""
+    for check in aid.checks:
+        if _in_range(on, check.start, check.end):
+            verdict.status = A_VERIFIER
+            verdict.reasons.append(check.reason)
+            verdict.asks += check.ask
+    if aid.verify is not None:
+        verdict.status = A_VERIFIER
+        verdict.reasons.append(aid.verify.reason)
+        verdict.asks += aid.verify.ask
+
+
+def _notes(aid: Aid, on: dt.date, catalogue: Catalogue, outcomes: Sequence[Outcome]) -> list[str]:
+    """Notes of an applicable aid: its dated notes, its tests' notes, the zoning's notes when
+    the zoning was read, and how old its most recent source is."""
+    notes = _notes_on(aid.notes, on)
+    notes += [n for o in outcomes for n in o.notes]
+    if any("zonage_medecins" in o.layers for o in outcomes):
+        notes += _notes_on(catalogue.rules.zoning_notes, on)
+    latest = latest_source(aid, catalogue)
+    if latest and on > latest[0]:
+        whom = " ou ".join(catalogue.contacts[c].name for c in aid.contact)
+        notes.append(
+            f"Source la plus récente pour cette aide : {latest[1]}. Rien de plus récent "
+            f"n'est connu ici ; à confirmer (contact : {whom})."
+        )
+    return notes
+
+
+def _result(
+    aid: Aid,
+    place: PlaceFacts,
+    profile: str,
+    catalogue: Catalogue,
+    verdict: _Verdict,
+    parts: list[dict[str, Any]],
+    outcomes: Sequence[Outcome],
+    notes: list[str],
+) -> AidResult:
+    """The aid's :class:`AidResult` once its status is decided."""
+    layers = dict.fromkeys(layer for o in outcomes for layer in o.layers)
+    inverse = [
+        aid_ref(other.id, catalogue, f.note)
+        for other in catalogue.aids
+        for f in other.may_follow
+        if f.id == aid.id
+    ]
+    amount_text = " ".join(p["text"] for p in parts if p["status"] != NON_APPLICABLE)
+    validity = aid.validity
+    return AidResult(
+        id=aid.id,
+        profile=profile,
+        status=verdict.status,
+        name=aid.name,
+        acronym=aid.acronym,
+        display_name=aid.display_name,
+        category=aid.category,
+        funders=aid.funders,
+        summary=aid.summary,
+        amount={"text": amount_text or " ".join(p["text"] for p in parts), "parts": parts},
+        duration=aid.duration,
+        commitment=aid.commitment,
+        conditions=tuple(
+            c.text for c in aid.conditions if c.profiles is None or profile in c.profiles
+        ),
+        not_combinable_with=_exclusions(aid, place, catalogue),
+        other_exclusions=aid.other_exclusions,
+        may_follow=tuple(aid_ref(f.id, catalogue, f.note) for f in aid.may_follow),
+        may_be_followed_by=tuple(inverse),
+        requires=tuple(aid_ref(r, catalogue) for r in aid.requires),
+        valid_from=validity.valid_from.isoformat() if validity.valid_from else None,
+        valid_until=validity.valid_until.isoformat() if validity.valid_until else None,
+        validity_text=validity.since,
+        contact=contact_dicts(aid.contact, catalogue),
+        source=source_dicts(merged_sources(aid), catalogue),
+        reason=" ".join(_sentence(r) for r in dict.fromkeys(verdict.reasons)) or None,
+        ask=contact_dicts(verdict.asks, catalogue) if verdict.status == A_VERIFIER else (),
+        checks=tuple({"result": o.result, "text": o.text} for o in outcomes),
+        notes=tuple(dict.fromkeys(notes)),
+        vintages={k: place.vintages[k] for k in layers if k in place.vintages},
+    )
+
+
+def _in_range(on: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or on >= start) and (end is None or on <= end)
+
+
+def _date_status(aid: Aid, on: dt.date) -> str | None:
+    """The reason the aid is closed on this date, or None if open."""
+    v = aid.validity
+    if v.valid_from and on < v.valid_from:
+        opening = v.valid_from.strftime("%d/%m/%Y")
+        return f"{v.not_yet_reason.rstrip('.')} (ouverture le {opening})."
+    if v.valid_until and on > v.valid_until:
+        return v.closed_reason
+    return None
+
+
+def _exclusions(aid: Aid, place: PlaceFacts, catalogue: Catalogue) -> tuple[dict[str, Any], ...]:
+    """The exclusions that hold here (a zone-scoped one also when the zone is uncertain)."""
+    return tuple(
+        aid_ref(e.id, catalogue, e.note)
+        for e in aid.not_combinable_with
+        if e.zones is None or zone_test(place, e.zones, catalogue, inside=True).result != "no"
+    )
+
+
+def _combine(outcomes: Sequence[Outcome]) -> tuple[Status, list[str], list[str]]:
+    """Status of a set of place tests that must all hold, with the reasons and whom to ask."""
+    if failed := [o for o in outcomes if o.result == "no"]:
+        return NON_APPLICABLE, [o.text for o in failed], []
+    if unknown := [o for o in outcomes if o.result == "unknown"]:
+        return A_VERIFIER, [o.text for o in unknown], [a for o in unknown for a in o.ask]
+    return ELIGIBLE, [], []
+
+
+def _amount_part(
+    part: AmountPart, place: PlaceFacts, on: dt.date, catalogue: Catalogue
+) -> tuple[dict[str, Any], list[Outcome], list[str]]:
+    """One amount part as a dictionary with its own status, its test outcomes and asks."""
+    outcomes = [run_test(t, place, on, catalogue) for t in part.where]
+    status, reasons, asks = _combine(outcomes)
+    data = {
+        "kind": part.kind,
+        "label": part.label,
+        "value": part.value,
+        "min": part.min,
+        "max": part.max,
+        "percent": part.percent,
+        "cap": part.cap,
+        "cap_period": part.cap_period,
+        "currency": None if part.kind in ("exemption", "none") else "EUR",
+        "text": part.text,
+        "status": status,
+        "reason": " ; ".join(reasons) or None,
+    }
+    return data, outcomes, asks
+
+
+def _notes_on(notes: Iterable[Note], on: dt.date) -> list[str]:
+    return [n.text for n in notes if _in_range(on, n.start, n.end)]
+
+
+def _sentence(text: str) -> str:
+    text = upper_first(text.strip())
+    return text if text.endswith((".", "!", "?", ")")) and not text.endswith("...") else f"{text}."
+
+
+def evaluate(
+    place: PlaceFacts,
+    profile: str,
+    on: dt.date,
+    catalogue: Catalogue | None = None,
+    aid_ids: Sequence[str] | None = None,
+) -> tuple[AidResult, ...]:
+    """Every aid (or those of ``aid_ids``) for one concrete profile, best status first."""
+    catalogue = catalogue or load_catalogue()
+    if profile == ALL or profile not in PROFILE_IDS:
+        raise InvalidInput(
+            f"Profil « {profile} » : un profil précis est attendu ici.",
+            hint=f"Profils valides : {', '.join(PROFILE_IDS)}.",
+        )
+    aids = [catalogue.get(i) for i in aid_ids] if aid_ids else list(catalogue.aids)
+    results = [evaluate_aid(a, place, profile, on, catalogue) for a in aids]
+    order = {a.id: i for i, a in enumerate(catalogue.aids)}
+    return tuple(sorted(results, key=lambda r: (RANK[r.status], order[r.id])))
+
+
+def aids_at(
+    place: PlaceFacts,
+    profile: str = ALL,
+    on: dt.date | None = None,
+    *,
+    include_all: bool = False,
+    aid_ids: Sequence[str] | None = None,
+    catalogue: Catalogue | None = None,
+) -> Answer:
+    """Which aids apply at this place, for this profile (or ``tous``), on this date.
+
+    Non-applicable aids are left out unless ``include_all``; with ``tous`` they are listed only
+    under the profiles they are meant for.
+    """
+    catalogue = catalogue or load_catalogue()
+    profile = parse_profile(profile)
+    on = on or dt.date.today()
+    if aid_ids:
+        for aid_id in aid_ids:
+            catalogue.get(aid_id)
+    groups = []
+    for p in PROFILE_IDS if profile == ALL else (profile,):
+        results = evaluate(place, p, on, catalogue, aid_ids)
+        if profile == ALL:
+            results = tuple(r for r in results if p in catalogue.get(r.id).profiles)
+        if not include_all:
+            results = tuple(r for r in results if r.applicable)
+        groups.append(ProfileGroup(profile=p, label=label(p), results=results))
+    return Answer(
+        place=place, date=on, profile=profile, include_all=include_all, groups=tuple(groups)
+    )

@@ -1,0 +1,88 @@
+"""The QPV rule: is a place inside a quartier prioritaire of the list in force on a date?
+
+Every place test that needs QPV membership asks :func:`in_qpv`, and only it:
+
+- QPV membership is point-level: a point decides, a commune does not (a commune with QPVs
+  gives "unknown", one without gives "no");
+- the list in force on a date is the 2015 list until the 2024 list's date
+  (``rules.qpv_list_2024_from`` in ``catalogue.yaml``), the 2024 list from that day;
+- only the 2015 shapes are available, the 2024 list only commune by commune: a point inside a
+  2015 polygon of a commune that still has 2024 QPVs counts as inside (and says so), a point
+  outside them in such a commune is "unknown", and a commune with no 2024 QPV has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from zonage.catalogue import Rules
+from zonage.engine.outcome import Outcome
+from zonage.place import PlaceFacts, Qpv
+
+
+def qpv_list_on(on: dt.date, rules: Rules) -> str:
+    """The QPV list in force on ``on``: ``"2015"`` or ``"2024"``."""
+    return "2015" if on < rules.qpv_list_2024_from else "2024"
+
+
+def in_qpv(place: PlaceFacts, on: dt.date, rules: Rules) -> Outcome:
+    """Whether the place lies in a QPV of the list in force on ``on``: yes, no or unknown."""
+    if qpv_list_on(on, rules) == "2015":
+        return _on_2015_list(place)
+    return _on_2024_list(place, rules.qpv_list_2024_from)
+
+
+def _on_2015_list(place: PlaceFacts) -> Outcome:
+    layers = ("qpv2015",)
+    if place.precision == "point":
+        if place.qpv is not None:
+            return Outcome("yes", _inside(place.qpv), layers=layers)
+        return Outcome("no", "lieu hors QPV", layers=layers)
+    if place.qpv2015_commune:
+        return Outcome("unknown", _commune_has(place.qpv2015_commune), layers=layers)
+    return Outcome("no", "commune sans QPV", layers=layers)
+
+
+def _on_2024_list(place: PlaceFacts, since_date: dt.date) -> Outcome:
+    layers = ("qpv2015", "qpv2024")
+    since = since_date.strftime("%d/%m/%Y")
+    point = place.precision == "point"
+    if not place.qpv2024:
+        notes: tuple[str, ...] = ()
+        if point and place.qpv is not None:
+            notes = (
+                f"Le lieu est dans l'ancien QPV « {place.qpv.nom} » (liste 2015), absent de la "
+                f"liste des QPV en vigueur depuis le {since} pour cette commune.",
+            )
+        return Outcome("no", "commune sans QPV (liste 2024)", layers=layers, notes=notes)
+    if point and place.qpv is not None:
+        return Outcome(
+            "yes",
+            _inside(place.qpv),
+            layers=layers,
+            notes=(
+                f"Appartenance au QPV établie sur les contours de 2015 ; la liste des QPV a "
+                f"été renouvelée le {since} et les contours 2024 ne sont pas disponibles.",
+            ),
+        )
+    if point:
+        return Outcome(
+            "unknown",
+            "lieu hors des QPV de 2015, mais la commune compte des QPV de la liste 2024 "
+            f"({_names(place.qpv2024)}) dont les contours ne sont pas disponibles",
+            layers=layers,
+        )
+    return Outcome("unknown", _commune_has(place.qpv2024), layers=layers)
+
+
+def _inside(qpv: Qpv) -> str:
+    return f"lieu dans le QPV « {qpv.nom} » ({qpv.code})"
+
+
+def _commune_has(qpvs: Iterable[Qpv]) -> str:
+    return f"la commune compte des QPV ({_names(qpvs)}) et le lieu exact n'est pas connu"
+
+
+def _names(qpvs: Iterable[Qpv]) -> str:
+    return ", ".join(f"« {q.nom} »" for q in qpvs)

@@ -1,0 +1,224 @@
+"""The QPV rule, in one place (:func:`zonage.engine.in_qpv`) and as every aid test reads it.
+
+- A point decides, a commune does not.
+- The list in force on a date: the 2015 list until the 2024 list's date (``rules`` of the
+  catalogue: 1 January 2024), then the 2024 list (known commune by commune, no shapes).
+- The aids that need QPV membership on the date asked (``any_of: [massif, qpv, …]``, the ARS
+  contract) ask the list in force on that date; the ZIP/ZAC tests ask it on the date of the
+  zoning order (4 May 2022): in ZAC communes that order could class as ZIP only the QPVs that
+  existed then, i.e. the 2015 list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from zonage.catalogue import load_catalogue
+from zonage.engine import evaluate_aid, in_qpv
+from zonage.engine.place_tests import ZONING_ORDER_DATE
+from zonage.place import Qpv
+from zonage.tests.places import (
+    D2023,
+    D2025,
+    D2026,
+    INSTALL,
+    PRACTICE,
+    QPV_2015,
+    QPV_2024,
+    E,
+    N,
+    V,
+    make_place,
+)
+
+LAST_DAY_2015_LIST = dt.date(2023, 12, 31)
+FIRST_DAY_2024_LIST = dt.date(2024, 1, 1)
+
+
+def _point(place, qpv=None):
+    return replace(place, precision="point", lon=1.0, lat=43.0, qpv=qpv)
+
+
+# QPV facts of a commune (its 2015 and 2024 lists) and of a point in it.
+NO_QPV = make_place("ZAC")
+ONLY_2015 = make_place("ZAC", qpv2015=(QPV_2015,))
+ONLY_2024 = make_place("ZAC", qpv2024=(QPV_2024,))
+BOTH = make_place("ZAC", qpv2015=(QPV_2015,), qpv2024=(QPV_2024,))
+
+# (case id, place, date, expected result of in_qpv)
+RULE = [
+    ("commune-none-2015", NO_QPV, LAST_DAY_2015_LIST, "no"),
+    ("commune-none-2024", NO_QPV, FIRST_DAY_2024_LIST, "no"),
+    ("commune-2015-only-2015", ONLY_2015, LAST_DAY_2015_LIST, "unknown"),
+    ("commune-2015-only-2024", ONLY_2015, FIRST_DAY_2024_LIST, "no"),
+    ("commune-2024-only-2015", ONLY_2024, LAST_DAY_2015_LIST, "no"),
+    ("commune-2024-only-2024", ONLY_2024, FIRST_DAY_2024_LIST, "unknown"),
+    ("commune-both-2015", BOTH, LAST_DAY_2015_LIST, "unknown"),
+    ("commune-both-2024", BOTH, FIRST_DAY_2024_LIST, "unknown"),
+    ("point-none-2015", _point(NO_QPV), LAST_DAY_2015_LIST, "no"),
+    ("point-none-2024", _point(NO_QPV), FIRST_DAY_2024_LIST, "no"),
+    ("point-in-old-qpv-2015", _point(ONLY_2015, QPV_2015), LAST_DAY_2015_LIST, "yes"),
+    ("point-in-old-qpv-2024", _point(ONLY_2015, QPV_2015), FIRST_DAY_2024_LIST, "no"),
+    ("point-in-qpv-2015", _point(BOTH, QPV_2015), LAST_DAY_2015_LIST, "yes"),
+    ("point-in-qpv-2024", _point(BOTH, QPV_2015), FIRST_DAY_2024_LIST, "yes"),
+    ("point-out-2015-only-2015", _point(ONLY_2015), LAST_DAY_2015_LIST, "no"),
+    ("point-out-2015-only-2024", _point(ONLY_2015), FIRST_DAY_2024_LIST, "no"),
+    ("point-out-both-2015", _point(BOTH), LAST_DAY_2015_LIST, "no"),
+    ("point-out-both-2024", _point(BOTH), FIRST_DAY_2024_LIST, "unknown"),
+    ("point-new-qpv-2015", _point(ONLY_2024), LAST_DAY_2015_LIST, "no"),
+    ("point-new-qpv-2024", _point(ONLY_2024), FIRST_DAY_2024_LIST, "unknown"),
+]
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+def test_the_2024_list_takes_over_on_the_catalogue_date(catalogue):
+    assert catalogue.rules.qpv_list_2024_from == FIRST_DAY_2024_LIST
+    assert ZONING_ORDER_DATE == dt.date(2022, 5, 4) < FIRST_DAY_2024_LIST
+
+
+@pytest.mark.parametrize(
+    ("place", "on", "expected"), [pytest.param(p, d, r, id=cid) for cid, p, d, r in RULE]
+)
+def test_rule_table(catalogue, place, on, expected):
+    out = in_qpv(place, on, catalogue.rules)
+    assert out.result == expected, out.text
+    listed = ("qpv2015",) if on < FIRST_DAY_2024_LIST else ("qpv2015", "qpv2024")
+    assert out.layers == listed
+    assert out.text and not out.ask
+
+
+def test_rule_says_what_it_could_not_see(catalogue):
+    rules = catalogue.rules
+    old = in_qpv(_point(ONLY_2015, QPV_2015), D2025, rules)
+    assert old.text == "commune sans QPV (liste 2024)"
+    assert "ancien QPV « Quartier 2015 » (liste 2015)" in old.notes[0]
+    inside = in_qpv(_point(BOTH, QPV_2015), D2025, rules)
+    assert "QP031001" in inside.text and "contours 2024" in inside.notes[0]
+    outside = in_qpv(_point(BOTH), D2025, rules)
+    assert "« Quartier 2024 »" in outside.text and "contours" in outside.text
+    commune = in_qpv(BOTH, D2023, rules)
+    assert "« Quartier 2015 »" in commune.text and "lieu exact" in commune.text
+
+
+# Every aid test that needs QPV reads the one rule: the ZIP/ZAC test of the CAIM (ZIP only)
+# asks it on the zoning order's date, the ARS contract's ``any_of`` on the date asked.
+GRID_PLACES = [NO_QPV, ONLY_2015, ONLY_2024, BOTH] + [
+    _point(p, q) for p in (NO_QPV, ONLY_2015, ONLY_2024, BOTH) for q in (None, QPV_2015)
+]
+GRID_DATES = [dt.date(2022, 6, 1), LAST_DAY_2015_LIST, FIRST_DAY_2024_LIST, D2025]
+
+
+@pytest.mark.parametrize("on", GRID_DATES, ids=str)
+@pytest.mark.parametrize("place", GRID_PLACES)
+def test_every_qpv_test_reads_the_one_rule(catalogue, place, on):
+    zoning = in_qpv(place, ZONING_ORDER_DATE, catalogue.rules)
+    (zone_check,) = evaluate_aid(catalogue.get("caim"), place, INSTALL, on, catalogue).checks
+    assert zone_check["result"] == ("no" if zoning.result == "no" else "unknown")
+    if zoning.result != "no":
+        assert zoning.text.lower() in zone_check["text"].lower()
+        assert "04/05/2022" in zone_check["text"]
+    on_date = in_qpv(place, on, catalogue.rules)
+    ars = evaluate_aid(catalogue.get("contrat-ars-territoires"), place, INSTALL, on, catalogue)
+    if on >= dt.date(2022, 5, 7):  # the contract's terms since May 2022
+        (territory_check,) = ars.checks
+        assert territory_check["result"] == on_date.result
+        if on_date.result != "no":
+            assert on_date.text.lower() in territory_check["text"].lower()
+
+
+# ZAC communes whose only QPV is new on the 2024 list (facts as in the built commune layer).
+RODEZ = make_place(
+    "ZAC",
+    departement="12",
+    massif="Massif central",
+    zrr="classee",
+    frr=4,
+    insee="12202",
+    nom="Rodez",
+    qpv2024=(Qpv("QN01204N", "Saint- Éloi et Camonil"),),
+)
+MENDE = make_place(
+    "ZAC",
+    departement="48",
+    massif="Massif central",
+    zrr="classee",
+    frr=4,
+    insee="48095",
+    nom="Mende",
+    qpv2024=(Qpv("QN04801N", "Fontanilles"),),
+)
+MILLAU = make_place(
+    "ZAC",
+    departement="12",
+    massif="Massif central",
+    zrr="classee",
+    frr=4,
+    insee="12145",
+    nom="Millau",
+    qpv2024=(Qpv("QN01205N", "Centre ancien et Beauregard"),),
+)
+CLERMONT = make_place(
+    "ZAC",
+    departement="34",
+    insee="34079",
+    nom="Clermont-l'Hérault",
+    qpv2024=(Qpv("QN03421N", "Centre Ville"),),
+)
+# A point in a 2015 QPV of a ZAC commune that has no QPV on the 2024 list.
+OLD_QPV_POINT = _point(ONLY_2015, QPV_2015)
+
+ARS = "contrat-ars-territoires"
+# (case id, place, profile, date, {aid id: expected status})
+CASES = [
+    # The 2022 order could not class a QPV of the 2024 list: the ZAC class decides.
+    ("rodez-2025", RODEZ, INSTALL, D2025, {"caim": N, ARS: E}),
+    ("rodez-2026", RODEZ, INSTALL, D2026,
+     {"aide-installation-zip": N, "aide-installation-zac": E}),
+    ("rodez-cstm", RODEZ, PRACTICE, D2025, {"cstm": E, "coscom": N}),
+    ("mende-2025", MENDE, INSTALL, D2025, {"caim": N, ARS: E}),
+    ("millau-2026", MILLAU, INSTALL, D2026,
+     {"aide-installation-zip": N, "aide-installation-zac": E}),
+    ("clermont-2023", CLERMONT, INSTALL, D2023, {"caim": N, ARS: N}),
+    ("clermont-2025", CLERMONT, INSTALL, D2025, {"caim": N, ARS: V}),
+    ("clermont-point-2025", _point(CLERMONT), INSTALL, D2025, {"caim": N, ARS: V}),
+    ("clermont-2026", CLERMONT, INSTALL, D2026,
+     {"aide-installation-zip": N, "aide-installation-zac": E}),
+    ("clermont-cstm", CLERMONT, PRACTICE, D2025, {"cstm": E}),
+    # A 2015 QPV may have been classed ZIP by the 2022 order, still in force in 2025, though it
+    # left the QPV list in 2024: the zone is to check, the QPV contract no longer applies.
+    ("old-qpv-2023", OLD_QPV_POINT, INSTALL, D2023, {"caim": V, ARS: E}),
+    ("old-qpv-2025", OLD_QPV_POINT, INSTALL, D2025, {"caim": V, ARS: N}),
+    ("old-qpv-2026", OLD_QPV_POINT, INSTALL, D2026,
+     {"aide-installation-zip": V, "aide-installation-zac": V}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("place", "profile", "on", "expected"),
+    [pytest.param(p, prof, d, exp, id=cid) for cid, p, prof, d, exp in CASES],
+)
+def test_qpv_cases(catalogue, place, profile, on, expected):
+    got = {
+        aid_id: evaluate_aid(catalogue.get(aid_id), place, profile, on, catalogue)
+        for aid_id in expected
+    }
+    assert {k: r.status for k, r in got.items()} == expected, {k: r.reason for k, r in got.items()}
+
+
+def test_old_qpv_point_both_answers_name_the_same_facts(catalogue):
+    caim = evaluate_aid(catalogue.get("caim"), OLD_QPV_POINT, INSTALL, D2025, catalogue)
+    ars = evaluate_aid(catalogue.get(ARS), OLD_QPV_POINT, INSTALL, D2025, catalogue)
+    assert "QPV « Quartier 2015 » (QP031001)" in caim.reason and "liste 2015" in caim.reason
+    assert "commune sans QPV (liste 2024)" in ars.reason
+
+
+def test_zone_question_reads_only_the_2015_layer(catalogue):
+    r = evaluate_aid(catalogue.get("caim"), RODEZ, INSTALL, D2025, catalogue)
+    assert set(r.vintages) == {"zonage_medecins", "qpv2015"}
