@@ -1,4 +1,4 @@
-"""Front-end assets of the map (Leaflet, topojson-client), taken from the pinned npm packages.
+"""Front-end files of the map: the pinned npm packages (Leaflet, topojson-client), and its own.
 
 Nothing is fetched from a CDN: the packages are installed into ``node_modules/`` by
 ``npm ci`` (``scripts/setup.sh``) at the exact versions of ``package.json``. Two ways to use
@@ -10,6 +10,9 @@ them:
   Streamlit serves at ``/app/static/`` when ``server.enableStaticServing`` is on
   (``.streamlit/config.toml``); :func:`served_links` gives the URLs to load them from.
   Streamlit refuses to serve a symbolic link that leads outside ``static/``, hence a copy.
+
+:func:`publish` writes a file of the map's own (its scripts, its data) into ``static/`` under
+a name taken from its content.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ STATIC_DIR: Path = settings.PROJECT_ROOT / "static"
 VENDOR = "vendor"
 #: Sub-folder of :data:`STATIC_DIR` holding the map data the app's page fetches.
 DATA = "data"
+#: Sub-folder of :data:`STATIC_DIR` holding the map's own scripts and style sheet.
+WEBMAP = "webmap"
 #: URL of :data:`STATIC_DIR` as seen from streamlit-folium's component frame, which is served
 #: at ``<app>/component/streamlit_folium.st_folium/index.html``: relative, so that it also
 #: works when Streamlit runs under a ``server.baseUrlPath``.
@@ -178,24 +183,30 @@ def prepare_static(static_dir: Path | None = None, assets_dir: Path | None = Non
 
 
 def publish(
-    text: str, static_dir: Path | None = None, *, suffix: str = ".json", keep: int = 20
+    text: str,
+    static_dir: Path | None = None,
+    *,
+    suffix: str = ".json",
+    folder: str = DATA,
+    keep: int = 20,
 ) -> str:
-    """Write ``text`` under ``static/data/`` with a name taken from its content (and ending in
-    ``suffix``); return the path relative to the ``static/`` folder (to append to its URL).
+    """Write ``text`` under ``static/<folder>/`` with a name taken from its content (and ending
+    in ``suffix``); return the path relative to the ``static/`` folder (to append to its URL).
 
+    The name changes with the content, so a browser never keeps an old copy in its cache.
     Written atomically and only once; the folder keeps the ``keep`` most recent files of
     each suffix.
     """
-    folder = Path(static_dir or STATIC_DIR) / DATA
+    target_dir = Path(static_dir or STATIC_DIR) / folder
     data = text.encode("utf-8")
     name = f"{hashlib.sha256(data).hexdigest()[:24]}{suffix}"
-    target = folder / name
+    target = target_dir / name
     if not target.is_file():
         atomic.write_bytes(target, data)
-        files = sorted(folder.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        files = sorted(target_dir.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[keep:]:
             old.unlink(missing_ok=True)
-    return f"{DATA}/{name}"
+    return f"{folder}/{name}"
 
 
 @cache  # read once per process, like prepare_static (a rerun of the app reads no file)

@@ -13,8 +13,9 @@ echo "==> paquets Python"
 .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 
 if [ -f package.json ]; then
-  echo "==> ressources front-end (Leaflet…) depuis le registre npm"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "==> ressources front-end (Leaflet…) et ESLint depuis le registre npm"
+  # --include=dev: ESLint (devDependencies) is installed even where NODE_ENV=production.
+  npm ci --include=dev --no-audit --no-fund --loglevel=error
 fi
 
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then

@@ -4,17 +4,17 @@ The browser receives the topology once and draws every layer from it (``webmap.j
 commune fills (doctor zoning, ZRR, FRR), zones merged from communes (massifs, priority
 departments), the borders between departments, and the QPV outlines. Only Leaflet and
 topojson-client are needed: Folium's default CDN links (jQuery, Bootstrap, Font Awesome…) are
-dropped, and the two libraries are either inlined (standalone export) or linked to the copies
-the app serves itself (:mod:`geo.assets`). Every text of the data handed to ``webmap.js``
-(names, sources, labels) is plain text, which the script shows with ``textContent``: a name in
-the data is never read as HTML, whatever it holds.
-"""
+dropped. The two libraries and the map's own scripts and style sheet are either inlined
+(standalone export: one file, no network) or linked to the copies the app serves itself,
+published once into its static folder (:mod:`geo.assets`). Every text of the data handed to
+``webmap.js`` (names, sources, labels) is plain text, which the script shows with
+``textContent``: a name in the data is never read as HTML, whatever it holds."""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -47,9 +47,12 @@ DATA_UNAVAILABLE = (
 )
 LEGEND_TITLE = "Légende"
 SOURCES_TITLE = "Sources et millésimes"
+#: The map's own scripts, in load order (``webmap.js`` uses ``communes.js``), and style sheet.
+SCRIPTS = ("communes.js", "webmap.js")
+STYLE = "webmap.css"
 
 
-@cache
+@functools.cache
 def _resource(name: str) -> str:
     return resources.files("geo.webmap").joinpath(name).read_text(encoding="utf-8")
 
@@ -228,16 +231,18 @@ def payload(
 class ZonageLayers(MacroElement):
     """The map's layers, legend and title: ``webmap.js`` run on the data of :func:`payload`.
 
-    The data is either written into the script (``data``: a standalone page) or fetched from
-    ``data_url`` (the app: the page Streamlit sends on every rerun stays small) by the script
-    of :func:`data_loader`, loaded before Leaflet. Everything is in the ``script`` macro, which
-    streamlit-folium runs too, except the style sheet.
+    Either a standalone page (``data``): the map's scripts, style sheet and data are written
+    into it; or the app (``data_url``): the page links the scripts and style sheet published
+    in the static folder (see :func:`build_map`), and the data is fetched from ``data_url`` by
+    the script of :func:`data_loader`, loaded before Leaflet. The page Streamlit sends on every
+    rerun then holds only the few lines that call ``webmap.js``. The scripts are in the
+    ``script`` macro, which streamlit-folium runs too, the style sheet in the header.
     """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-            <style>{{ this.css }}</style>
+            {% if this.css %}<style>{{ this.css }}</style>{% endif %}
         {% endmacro %}
         {% macro script(this, kwargs) %}
             {{ this.library }}
@@ -262,9 +267,10 @@ class ZonageLayers(MacroElement):
         self._name = "ZonageLayers"
         self.data = _script_json(data) if data is not None else None
         self.data_url = _script_json(data_url) if data_url is not None else None
-        self.library = _resource("communes.js") + _resource("webmap.js")
+        inline = data is not None
+        self.library = "".join(_resource(name) for name in SCRIPTS) if inline else ""
         self.unavailable = _script_json(DATA_UNAVAILABLE)
-        self.css = _resource("webmap.css")
+        self.css = _resource(STYLE) if inline else ""
 
 
 def data_loader(data_url: str) -> str:
@@ -313,26 +319,52 @@ class InlineAssets(MacroElement):
                 raise ValueError(f"{name} cannot be inlined: it contains '</script'")
 
 
-# Files already published for the app, by (layer fingerprint, options, folder): the data file
-# and its loader script. A rerun of the app finds them here without building anything again.
-_published: dict[tuple[Any, ...], tuple[str, str]] = {}
+# Files already published for the app (paths under the static folder), by what they hold and
+# the folder: the map's own scripts and style sheet, its data files and their loaders. A rerun
+# of the app finds them here without building or writing anything again.
+_published: dict[tuple[Any, ...], str] = {}
 
 
-def _published_files(
-    web: WebLayer, options: dict[str, Any], static_dir: Any, base: str
+def _publish_once(
+    key: tuple[Any, ...] | None,
+    text: Callable[[], str],
+    static_dir: Path | None,
+    *,
+    suffix: str,
+    folder: str = assets.DATA,
+) -> str:
+    """Path (under the static folder) of ``text()`` published there; ``key=None``: not kept."""
+    root = Path(static_dir or assets.STATIC_DIR)
+    full_key = (key, str(root), suffix, folder)
+    path = _published.get(full_key) if key is not None else None
+    if path is None or not (root / path).is_file():
+        path = assets.publish(text(), static_dir, suffix=suffix, folder=folder)
+        if key is not None:
+            _published[full_key] = path
+    return path
+
+
+def _published_library(static_dir: Path | None, base: str) -> tuple[list[tuple[str, str]], str]:
+    """``(name, url)`` of each of the map's scripts, and the URL of its style sheet."""
+
+    def url(name: str, suffix: str) -> str:
+        text = functools.partial(_resource, name)
+        return base + _publish_once((name,), text, static_dir, suffix=suffix, folder=assets.WEBMAP)
+
+    return [(name, url(name, ".js")) for name in SCRIPTS], url(STYLE, ".css")
+
+
+def _published_data(
+    web: WebLayer, options: dict[str, Any], static_dir: Path | None, base: str
 ) -> tuple[str, str]:
     """URLs of the map's data file and of the script that loads it (see :func:`data_loader`)."""
     digest = web.stats.get("fingerprint")
-    key = (digest, tuple(sorted(options.items())), str(static_dir), base)
-    paths = _published.get(key) if digest else None
-    folder = Path(static_dir or assets.STATIC_DIR)
-    if paths is None or not all((folder / path).is_file() for path in paths):
-        data = assets.publish(_script_json(payload(web, **options)), static_dir)
-        loader = assets.publish(data_loader(base + data), static_dir, suffix=".js")
-        paths = (data, loader)
-        if digest:
-            _published[key] = paths
-    return base + paths[0], base + paths[1]
+    key = (digest, tuple(sorted(options.items())), base) if digest else None
+    data = _publish_once(
+        key, lambda: _script_json(payload(web, **options)), static_dir, suffix=".json"
+    )
+    loader = _publish_once(key, lambda: data_loader(base + data), static_dir, suffix=".js")
+    return base + data, base + loader
 
 
 def build_map(
@@ -384,9 +416,10 @@ def build_map(
         base = static_url if static_url.endswith("/") else static_url + "/"
         assets.prepare_static(static_dir)
         js, css = assets.served_links(base)
-        data_url, loader_url = _published_files(web, options, static_dir, base)
-        fmap.default_js = [("zonage-data", loader_url), *js]
-        fmap.default_css = css
+        scripts, style = _published_library(static_dir, base)
+        data_url, loader_url = _published_data(web, options, static_dir, base)
+        fmap.default_js = [("zonage-data", loader_url), *js, *scripts]
+        fmap.default_css = [*css, (STYLE, style)]
         fmap.add_child(ZonageLayers(data_url=data_url))
     else:
         raise ValueError(f"unknown mode {mode!r}")

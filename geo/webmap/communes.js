@@ -13,10 +13,11 @@
  * ZonageCommunes.layer(geometry, options) -> a Leaflet layer; options: codes (one character
  *   per commune), classes ({code: {color, ...}}), fill ({fillOpacity, color, weight, opacity}),
  *   tooltip(i, code) -> the tooltip as a DOM node (texts set as text, never as HTML), pane.
+ * Only Leaflet's public API is used (the layer's state lives in a closure, not in members).
  * The canvas carries data-communes (features of the layer) and data-drawn (communes drawn in
  * the last frame), which the browser tests and the benchmark read.
  */
-var ZonageCommunes = (function () {
+(function () {
   "use strict";
 
   var GRID = 64; // hit-test grid: GRID x GRID cells over the topology's extent
@@ -121,8 +122,8 @@ var ZonageCommunes = (function () {
       var inside = false;
       rings[f].forEach(function (ring) {
         ring.forEach(function (ref) {
-          var a = ref < 0 ? ~ref : ref;
-          for (var j = start[a] + 1; j < start[a + 1]; j++) {
+          var id = ref < 0 ? ~ref : ref;
+          for (var j = start[id] + 1; j < start[id + 1]; j++) {
             var xa = xs[j - 1], ya = ys[j - 1], xb = xs[j], yb = ys[j];
             if ((ya > y) !== (yb > y) && x < xa + ((y - ya) * (xb - xa)) / (yb - ya)) {
               inside = !inside;
@@ -152,180 +153,185 @@ var ZonageCommunes = (function () {
 
   var PADDING = 0.1; // share of the view drawn beyond each edge, as Leaflet's renderers do
 
-  var Layer = L.Layer.extend({
-    initialize: function (geom, options) {
-      this._geom = geom;
-      L.setOptions(this, options);
-    },
+  /* Arcs in canvas pixels (k: zoom scale, ox/oy: the canvas's top-left in zoom pixels). */
+  function projectArcs(g, k, ox, oy, width, height) {
+    var n = g.start.length - 1;
+    var px = new Float32Array(g.xs.length), py = new Float32Array(g.xs.length);
+    var from = new Int32Array(n), to = new Int32Array(n), visible = new Uint8Array(n);
+    var vx0 = ox / k, vy0 = oy / k, vx1 = (ox + width) / k, vy1 = (oy + height) / k;
+    var m = 0;
+    for (var a = 0; a < n; a++) {
+      from[a] = to[a] = m;
+      if (!g.used[a]) continue;
+      var b = a * 4;
+      visible[a] = g.arcBox[b] <= vx1 && g.arcBox[b + 2] >= vx0 &&
+                   g.arcBox[b + 1] <= vy1 && g.arcBox[b + 3] >= vy0 ? 1 : 0;
+      var s = g.start[a], e = g.start[a + 1] - 1;
+      var lx = g.xs[s] * k - ox, ly = g.ys[s] * k - oy;
+      px[m] = lx; py[m] = ly; m++;
+      for (var j = s + 1; j < e; j++) {
+        var x = g.xs[j] * k - ox, y = g.ys[j] * k - oy;
+        if (Math.abs(x - lx) + Math.abs(y - ly) < 0.5) continue;
+        px[m] = lx = x; py[m] = ly = y; m++;
+      }
+      if (e > s) { px[m] = g.xs[e] * k - ox; py[m] = g.ys[e] * k - oy; m++; }
+      to[a] = m;
+    }
+    return { px: px, py: py, from: from, to: to, visible: visible };
+  }
 
-    onAdd: function (map) {
-      var canvas = (this._canvas = L.DomUtil.create("canvas", "zonage-communes leaflet-zoom-animated"));
-      canvas.style.pointerEvents = "none";
-      canvas.dataset.communes = String(this._geom.count);
-      this.getPane().appendChild(canvas);
-      this._tooltip = L.tooltip({ direction: "auto", className: "zonage-commune-tooltip" });
-      this._hovered = -1;
-      this._reset();
-    },
+  /* Draws the features of `g` whose class is in o.classes; returns how many were drawn. */
+  function draw(ctx, g, o, k, ox, oy, width, height) {
+    var arcs = projectArcs(g, k, ox, oy, width, height);
+    var px = arcs.px, py = arcs.py, from = arcs.from, to = arcs.to;
+    var vx0 = ox / k, vy0 = oy / k, vx1 = (ox + width) / k, vy1 = (oy + height) / k;
+    var byClass = {};
+    var drawn = 0;
+    for (var f = 0; f < g.count; f++) {
+      var b = f * 4;
+      if (!(g.box[b] <= vx1 && g.box[b + 2] >= vx0 && g.box[b + 1] <= vy1 && g.box[b + 3] >= vy0)) {
+        continue;
+      }
+      var code = o.codes.charAt(f);
+      if (!o.classes[code]) continue;
+      (byClass[code] = byClass[code] || []).push(f);
+      drawn++;
+    }
+    ctx.clearRect(0, 0, width, height);
+    ctx.lineJoin = "round";
+    ctx.globalAlpha = o.fill.fillOpacity;
+    // One fill per commune: Skia fills many small paths much faster than one path of
+    // thousands of rings (measured 50 ms against 300-430 ms for the region).
+    Object.keys(byClass).forEach(function (c) {
+      ctx.fillStyle = o.classes[c].color;
+      byClass[c].forEach(function (feature) {
+        ctx.beginPath();
+        g.rings[feature].forEach(function (ring) {
+          ring.forEach(function (ref, r) {
+            var a = ref < 0 ? ~ref : ref, s = from[a], e = to[a] - 1;
+            if (ref < 0) {
+              if (r === 0) ctx.moveTo(px[e], py[e]);
+              for (var j = e - 1; j >= s; j--) ctx.lineTo(px[j], py[j]);
+            } else {
+              if (r === 0) ctx.moveTo(px[s], py[s]);
+              for (var i = s + 1; i <= e; i++) ctx.lineTo(px[i], py[i]);
+            }
+          });
+          ctx.closePath();
+        });
+        ctx.fill("evenodd");
+      });
+    });
+    if (o.fill.weight > 0) {
+      ctx.globalAlpha = o.fill.opacity;
+      ctx.strokeStyle = o.fill.color;
+      ctx.lineWidth = o.fill.weight;
+      ctx.beginPath();
+      for (var a = 0; a < from.length; a++) {
+        if (!arcs.visible[a] || to[a] - from[a] < 2) continue;
+        ctx.moveTo(px[from[a]], py[from[a]]);
+        for (var j = from[a] + 1; j < to[a]; j++) ctx.lineTo(px[j], py[j]);
+      }
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+    return drawn;
+  }
 
-    onRemove: function (map) {
-      L.DomUtil.remove(this._canvas);
-      this._hide();
-      this._canvas = null;
-    },
+  /* The canvas of one layer and what follows the map: its redraw after each move and zoom,
+   * its scaling during a zoom animation, the tooltip of the commune under the mouse. */
+  function canvasView(g, o) {
+    var map = null, canvas = null, tooltip = null, northWest = null, hovered = -1;
 
-    getEvents: function () {
-      var events = {
-        viewreset: this._reset,
-        moveend: this._reset,
-        mousemove: this._hover,
-        mouseout: this._hide
-      };
-      if (this._map._zoomAnimated) events.zoomanim = this._animateZoom;
-      return events;
-    },
-
-    _animateZoom: function (e) {
-      var map = this._map;
-      var offset = map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
-      L.DomUtil.setTransform(this._canvas, offset, map.getZoomScale(e.zoom));
-    },
-
-    _reset: function () {
-      var map = this._map, size = map.getSize();
+    function reset() {
+      var size = map.getSize();
       var pad = size.multiplyBy(PADDING).round();
       var min = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
       var max = map.containerPointToLayerPoint(size.add(pad)).round();
       var width = max.x - min.x, height = max.y - min.y;
       var ratio = window.devicePixelRatio || 1;
-      var canvas = this._canvas;
       L.DomUtil.setPosition(canvas, min);
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
       canvas.style.width = width + "px";
       canvas.style.height = height + "px";
-      this._bounds = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(max));
+      northWest = map.layerPointToLatLng(min);
       var ctx = canvas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      var zoom = map.getZoom();
-      var k = map.options.crs.scale(zoom) / map.options.crs.scale(0);
+      var k = map.options.crs.scale(map.getZoom()) / map.options.crs.scale(0);
       var origin = map.getPixelOrigin().add(min);
-      this._draw(ctx, k, origin.x, origin.y, width, height);
-    },
+      canvas.dataset.drawn = String(draw(ctx, g, o, k, origin.x, origin.y, width, height));
+    }
 
-    /* Arcs in canvas pixels (k: zoom scale, ox/oy: the canvas's top-left in zoom pixels). */
-    _project: function (k, ox, oy, width, height) {
-      var g = this._geom, n = g.start.length - 1;
-      var px = new Float32Array(g.xs.length), py = new Float32Array(g.xs.length);
-      var from = new Int32Array(n), to = new Int32Array(n), visible = new Uint8Array(n);
-      var vx0 = ox / k, vy0 = oy / k, vx1 = (ox + width) / k, vy1 = (oy + height) / k;
-      var m = 0;
-      for (var a = 0; a < n; a++) {
-        from[a] = to[a] = m;
-        if (!g.used[a]) continue;
-        var b = a * 4;
-        visible[a] = g.arcBox[b] <= vx1 && g.arcBox[b + 2] >= vx0 &&
-                     g.arcBox[b + 1] <= vy1 && g.arcBox[b + 3] >= vy0 ? 1 : 0;
-        var s = g.start[a], e = g.start[a + 1] - 1;
-        var lx = g.xs[s] * k - ox, ly = g.ys[s] * k - oy;
-        px[m] = lx; py[m] = ly; m++;
-        for (var j = s + 1; j < e; j++) {
-          var x = g.xs[j] * k - ox, y = g.ys[j] * k - oy;
-          if (Math.abs(x - lx) + Math.abs(y - ly) < 0.5) continue;
-          px[m] = lx = x; py[m] = ly = y; m++;
-        }
-        if (e > s) { px[m] = g.xs[e] * k - ox; py[m] = g.ys[e] * k - oy; m++; }
-        to[a] = m;
-      }
-      return { px: px, py: py, from: from, to: to, visible: visible };
-    },
+    // The canvas follows a zoom animation: its top-left corner where the map will put it.
+    function animateZoom(e) {
+      var panePosition = map.containerPointToLayerPoint([0, 0]).multiplyBy(-1);
+      var pixelOrigin = map.project(e.center, e.zoom)
+        .subtract(map.getSize().divideBy(2)).add(panePosition).round();
+      var offset = map.project(northWest, e.zoom).subtract(pixelOrigin);
+      L.DomUtil.setTransform(canvas, offset, map.getZoomScale(e.zoom));
+    }
 
-    _draw: function (ctx, k, ox, oy, width, height) {
-      var g = this._geom, o = this.options, codes = o.codes;
-      var arcs = this._project(k, ox, oy, width, height);
-      var px = arcs.px, py = arcs.py, from = arcs.from, to = arcs.to;
-      var vx0 = ox / k, vy0 = oy / k, vx1 = (ox + width) / k, vy1 = (oy + height) / k;
-      var byClass = {};
-      var drawn = 0;
-      for (var f = 0; f < g.count; f++) {
-        var b = f * 4;
-        if (!(g.box[b] <= vx1 && g.box[b + 2] >= vx0 && g.box[b + 1] <= vy1 && g.box[b + 3] >= vy0)) {
-          continue;
-        }
-        var code = codes.charAt(f);
-        if (!o.classes[code]) continue;
-        (byClass[code] = byClass[code] || []).push(f);
-        drawn++;
-      }
-      ctx.clearRect(0, 0, width, height);
-      ctx.lineJoin = "round";
-      ctx.globalAlpha = o.fill.fillOpacity;
-      // One fill per commune: Skia fills many small paths much faster than one path of
-      // thousands of rings (measured 50 ms against 300-430 ms for the region).
-      Object.keys(byClass).forEach(function (code) {
-        ctx.fillStyle = o.classes[code].color;
-        byClass[code].forEach(function (f) {
-          ctx.beginPath();
-          g.rings[f].forEach(function (ring) {
-            ring.forEach(function (ref, r) {
-              var a = ref < 0 ? ~ref : ref, s = from[a], e = to[a] - 1;
-              if (ref < 0) {
-                if (r === 0) ctx.moveTo(px[e], py[e]);
-                for (var j = e - 1; j >= s; j--) ctx.lineTo(px[j], py[j]);
-              } else {
-                if (r === 0) ctx.moveTo(px[s], py[s]);
-                for (var i = s + 1; i <= e; i++) ctx.lineTo(px[i], py[i]);
-              }
-            });
-            ctx.closePath();
-          });
-          ctx.fill("evenodd");
-        });
-      });
-      if (o.fill.weight > 0) {
-        ctx.globalAlpha = o.fill.opacity;
-        ctx.strokeStyle = o.fill.color;
-        ctx.lineWidth = o.fill.weight;
-        ctx.beginPath();
-        for (var a = 0; a < from.length; a++) {
-          if (!arcs.visible[a] || to[a] - from[a] < 2) continue;
-          ctx.moveTo(px[from[a]], py[from[a]]);
-          for (var j = from[a] + 1; j < to[a]; j++) ctx.lineTo(px[j], py[j]);
-        }
-        ctx.stroke();
-      }
-      ctx.globalAlpha = 1;
-      this._canvas.dataset.drawn = String(drawn);
-    },
+    function hide() {
+      hovered = -1;
+      if (map && tooltip && map.hasLayer(tooltip)) map.closeTooltip(tooltip);
+    }
 
-    _hover: function (e) {
+    function hover(e) {
       var target = e.originalEvent && e.originalEvent.target;
       if (target && target.classList && target.classList.contains("leaflet-interactive")) {
-        this._hide(); // another layer's shape (a QPV, the chosen place) has its own tooltip
+        hide(); // another layer's shape (a QPV, the chosen place) has its own tooltip
         return;
       }
-      var p = this._map.project(e.latlng, 0);
-      var f = this._geom.find(p.x, p.y);
-      var code = f < 0 ? null : this.options.codes.charAt(f);
-      if (f < 0 || !this.options.classes[code]) {
-        this._hide();
+      var p = map.project(e.latlng, 0);
+      var f = g.find(p.x, p.y);
+      var code = f < 0 ? null : o.codes.charAt(f);
+      if (f < 0 || !o.classes[code]) {
+        hide();
         return;
       }
-      if (f !== this._hovered) this._tooltip.setContent(this.options.tooltip(f, code));
-      this._hovered = f;
-      this._tooltip.setLatLng(e.latlng);
-      if (!this._map.hasLayer(this._tooltip)) this._map.openTooltip(this._tooltip);
-    },
-
-    _hide: function () {
-      this._hovered = -1;
-      if (this._map && this._tooltip && this._map.hasLayer(this._tooltip)) {
-        this._map.closeTooltip(this._tooltip);
-      }
+      if (f !== hovered) tooltip.setContent(o.tooltip(f, code));
+      hovered = f;
+      tooltip.setLatLng(e.latlng);
+      if (!map.hasLayer(tooltip)) map.openTooltip(tooltip);
     }
+
+    return {
+      // Leaflet subscribes these while the layer is on the map (zoomanim only fires when the
+      // map animates its zooms).
+      events: {
+        viewreset: reset, moveend: reset, zoomanim: animateZoom, mousemove: hover, mouseout: hide
+      },
+      add: function (addedTo, pane) {
+        map = addedTo;
+        canvas = L.DomUtil.create("canvas", "zonage-communes leaflet-zoom-animated");
+        canvas.style.pointerEvents = "none";
+        canvas.dataset.communes = String(g.count);
+        pane.appendChild(canvas);
+        tooltip = L.tooltip({ direction: "auto", className: "zonage-commune-tooltip" });
+        hovered = -1;
+        reset();
+      },
+      remove: function () {
+        L.DomUtil.remove(canvas);
+        hide();
+        canvas = null;
+        map = null;
+      }
+    };
+  }
+
+  var Layer = L.Layer.extend({
+    initialize: function (geom, options) {
+      L.setOptions(this, options);
+      this.view = canvasView(geom, this.options);
+    },
+    onAdd: function (map) { this.view.add(map, this.getPane()); },
+    onRemove: function () { this.view.remove(); },
+    getEvents: function () { return this.view.events; }
   });
 
-  return {
+  window.ZonageCommunes = {
     geometry: geometry,
     layer: function (geom, options) { return new Layer(geom, options); }
   };

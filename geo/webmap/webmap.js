@@ -8,7 +8,7 @@
  * which takes HTML names, gets it escaped (escapeHtml()). Needs Leaflet (L), topojson-client
  * (topojson) and communes.js.
  */
-function zonageWebMap(map, data) {
+window.zonageWebMap = function (map, data) {
   "use strict";
   function text(value) { return document.createTextNode(String(value)); }
   // An element holding `children`: strings become text nodes, nodes are appended as they are.
@@ -20,6 +20,7 @@ function zonageWebMap(map, data) {
     });
     return node;
   }
+  // eslint-disable-next-line no-restricted-properties -- the layer switcher takes HTML names
   function escapeHtml(value) { return el("span", null, [String(value)]).innerHTML; }
 
   var topo = data.topology;
@@ -42,8 +43,8 @@ function zonageWebMap(map, data) {
 
   communes.geometries.forEach(function (g, i) { g.properties = { i: i }; });
   // The view is set before any layer is added: every layer is then projected once.
-  var b = data.bounds;
-  map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { animate: false });
+  var bbox = data.bounds;
+  map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { animate: false });
 
   // smoothFactor 0 below: Leaflet would otherwise simplify each polygon on its own while
   // drawing, opening slivers between neighbours that the shared arcs have just closed.
@@ -241,10 +242,10 @@ function zonageWebMap(map, data) {
   }
 
   return { overlays: overlays, legend: legend };
-}
+};
 
 /* A message in the map's top-left corner (text only), e.g. when its data cannot be loaded. */
-function zonageMapMessage(map, text) {
+window.zonageMapMessage = function (map, text) {
   "use strict";
   var box = L.control({ position: "topleft" });
   box.onAdd = function () {
@@ -254,4 +255,4 @@ function zonageMapMessage(map, text) {
     return div;
   };
   box.addTo(map);
-}
+};
