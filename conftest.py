@@ -1,5 +1,8 @@
-"""Test-wide fixtures: the network is blocked (only loopback is allowed), the real mirror is
-located, and the commune layer is built once per session from it."""
+"""Test-wide fixtures and marks: the network is blocked (only loopback is allowed), the real
+mirror is located, the commune layer is built once per session from it, and the fake address
+service (``geo/tests/fixtures/ban_server.py``) is at hand. Every test that needs the mirror is
+marked ``mirror``, every real-Chromium test ``browser``: ``pytest -m "not mirror and not
+browser"`` runs the fast suite."""
 
 from __future__ import annotations
 
@@ -11,7 +14,34 @@ import pytest
 
 from geo import settings
 
+pytest_plugins = ("geo.tests.fixtures.ban_server",)
+
 _real_connect = socket.socket.connect
+
+#: Fixtures that need the real mirror (the session build and its layers read it).
+MIRROR_FIXTURES = frozenset({"mirror_dir", "built_dir", "layers"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by mark, and xdist groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``mirror`` every test that uses a fixture of :data:`MIRROR_FIXTURES`, directly or
+    through another fixture (``fixturenames`` is the whole closure), and ``browser`` every test
+    that uses the ``browser`` fixture; marks written in the tests are kept.
+
+    Under ``pytest-xdist`` (``--dist loadgroup``) a module runs whole on one worker (its module
+    fixtures are made once, its tests keep their order) and the browser tests all on one (one
+    Chromium, one app server at a time).
+    """
+    grouped = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & MIRROR_FIXTURES:
+            item.add_marker(pytest.mark.mirror)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        if grouped:
+            group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _guarded_connect(self: socket.socket, address) -> None:  # type: ignore[no-untyped-def]

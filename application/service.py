@@ -201,7 +201,7 @@ def search(
     A name shared by several communes gives the list to choose from rather than a guess; when
     the address service cannot be reached the answer is at commune level and says so.
     """
-    from geo.geocode import place_from_text
+    from geo.geocode import default_geocoder, place_from_text
     from geo.lookup import get_lookup
 
     try:
@@ -210,7 +210,7 @@ def search(
         return SearchOutcome(error=str(exc))
     lookup = lookup or get_lookup()
     try:
-        place = place_from_text(text, lookup, geocoder)
+        place = place_from_text(text, lookup, default_geocoder() if geocoder is None else geocoder)
     except InvalidInput as exc:
         candidates = lookup.search(text, limit=12) if (text or "").strip() else []
         if len(candidates) > 1:

@@ -166,6 +166,9 @@ BAN_DEADLINE_S: float = _number(
 )
 #: Largest address API answer read, in bytes (one answer is a few kilobytes).
 BAN_MAX_BYTES: int = 1_000_000
+#: How long the address API counts as down after a failure, in seconds (``ZONAGE_BAN_DOWN_S``):
+#: searches meanwhile get the offline answer at once instead of waiting for retries; 0: never.
+BAN_DOWN_S: float = _number("ZONAGE_BAN_DOWN_S", 60.0, low=0, high=3600, kind="nombre de secondes")
 
 #: Download timeout for a source file fetched from its origin.
 DOWNLOAD_TIMEOUT_S: float = _number(

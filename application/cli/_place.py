@@ -104,14 +104,11 @@ def _resolve(
         y = parse_coordinate(lat, "lat")
         x = parse_coordinate(lon, "lon")
         return get_lookup().point(lon=x, lat=y)
-    from geo import settings
-    from geo.geocode import BanGeocoder, place_from_text
+    from geo.geocode import default_geocoder, place_from_text
 
     if not (address or "").strip():
         raise InvalidInput(
             "Adresse vide : indiquez une adresse, ex. « 1 place du Capitole, Toulouse »."
         )
     check_search_text(address or "")
-    return place_from_text(
-        address or "", get_lookup(), BanGeocoder(cache_dir=settings.CACHE_DIR / "ban")
-    )
+    return place_from_text(address or "", get_lookup(), default_geocoder())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -15,18 +14,6 @@ from application.cli import main
 from geo import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load_ban_server():
-    path = ROOT / "geo" / "tests" / "fixtures" / "ban_server.py"
-    spec = importlib.util.spec_from_file_location("cli_tests_ban_server", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ban_server = _load_ban_server()
 
 
 @pytest.fixture
@@ -162,28 +149,26 @@ def test_not_found_or_outside_exits_3(cli, capsys, args, needle):
     assert needle in err and err.count("\n") == 1
 
 
-def test_address_through_ban(cli, capsys, monkeypatch):
-    with ban_server.serve() as fake:
-        monkeypatch.setattr(settings, "BAN_URL", fake.url)
-        code, out, err = _call(
-            cli, capsys, "--address", "12 allée de Bellefontaine 31100 Toulouse", "--json"
-        )
+def test_address_through_ban(cli, capsys, monkeypatch, fake_ban):
+    monkeypatch.setattr(settings, "BAN_URL", fake_ban.url)
+    code, out, err = _call(
+        cli, capsys, "--address", "12 allée de Bellefontaine 31100 Toulouse", "--json"
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["precision"] == "point" and doc["qpv"]["code"] == "QP031007"
     assert "Base Adresse Nationale" in err
-    assert fake.requests[0]["q"] == "12 allée de Bellefontaine 31100 Toulouse"
+    assert fake_ban.requests[0]["q"] == "12 allée de Bellefontaine 31100 Toulouse"
 
 
-def test_address_outside_region_exits_3(cli, capsys, monkeypatch):
-    with ban_server.serve() as fake:
-        monkeypatch.setattr(settings, "BAN_URL", fake.url)
-        code, _, err = _call(cli, capsys, "--address", "10 rue de Rivoli Paris")
+def test_address_outside_region_exits_3(cli, capsys, monkeypatch, fake_ban):
+    monkeypatch.setattr(settings, "BAN_URL", fake_ban.url)
+    code, _, err = _call(cli, capsys, "--address", "10 rue de Rivoli Paris")
     assert code == 3 and "hors d'Occitanie" in err
 
 
-def test_ban_down_falls_back_with_commune_level_note(cli, capsys, monkeypatch):
-    monkeypatch.setattr(settings, "BAN_URL", ban_server.closed_port_url())
+def test_ban_down_falls_back_with_commune_level_note(cli, capsys, monkeypatch, closed_ban_url):
+    monkeypatch.setattr(settings, "BAN_URL", closed_ban_url)
     code, out, err = _call(cli, capsys, "--address", "Saint-Girons", "--json")
     assert code == 0
     doc = json.loads(out)
@@ -192,20 +177,21 @@ def test_ban_down_falls_back_with_commune_level_note(cli, capsys, monkeypatch):
     assert all(line.startswith("zonage : note : ") for line in err.splitlines())
 
 
-def test_ban_down_and_unknown_text_exits_3(cli, capsys, monkeypatch):
-    monkeypatch.setattr(settings, "BAN_URL", ban_server.closed_port_url())
+def test_ban_down_and_unknown_text_exits_3(cli, capsys, monkeypatch, closed_ban_url):
+    monkeypatch.setattr(settings, "BAN_URL", closed_ban_url)
     code, out, err = _call(cli, capsys, "--address", "zzqxw vvbnk")
     assert code == 3 and out == "" and "introuvable" in err and err.count("\n") == 1
 
 
-def test_ambiguous_name_offline_exits_2(cli, capsys, monkeypatch):
-    monkeypatch.setattr(settings, "BAN_URL", ban_server.closed_port_url())
+def test_ambiguous_name_offline_exits_2(cli, capsys, monkeypatch, closed_ban_url):
+    monkeypatch.setattr(settings, "BAN_URL", closed_ban_url)
     code, _, err = _call(cli, capsys, "--address", "Saint-Michel")
     assert code == 2 and "plusieurs communes" in err and "(32" in err
 
 
 def test_console_command_end_to_end(built_dir, tmp_path):
-    """The installed entry point, in a fresh process: output, then a bad input."""
+    """``python -m application``, in a fresh process (the installed ``zonage`` command and its
+    bad inputs run in fresh processes below and in ``tests/test_probe_cli.py``)."""
     env = {**os.environ, "ZONAGE_BUILD_DIR": str(built_dir), "ZONAGE_CACHE": str(tmp_path)}
     ok = subprocess.run(
         [sys.executable, "-m", "application", "lookup", "--insee", "09122", "--json"],
@@ -217,16 +203,6 @@ def test_console_command_end_to_end(built_dir, tmp_path):
     )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["commune"]["nom"] == "Foix"
-    bad = subprocess.run(
-        [sys.executable, "-m", "application", "lookup", "--lat", "nord", "--lon", "1.4"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert bad.returncode == 2 and bad.stdout == ""
-    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
 # --- messages that quote an input, usage errors, unusable outputs, internal errors -----------
@@ -304,35 +280,47 @@ def _zonage(args, env, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def real_env(built_dir, tmp_path):
+def real_env(built_dir, tmp_path, closed_ban_url):
     """The environment of a real ``zonage`` process on the session build, network closed."""
     return {
         **os.environ,
         "ZONAGE_BUILD_DIR": str(built_dir),
         "ZONAGE_CACHE": str(tmp_path / "cache"),
-        "ZONAGE_BAN_URL": ban_server.closed_port_url(),
+        "ZONAGE_BAN_URL": closed_ban_url,
         "ZONAGE_BAN_RETRIES": "0",
     }
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("lookup", "--insee", "31555"),
-        ("lookup", "--insee", "31555", "--json"),
-        ("aids", "--insee", "31555", "--json"),
-        ("aids", "--insee", "31555", "--all"),
-        ("aids", "--help"),
-    ],
+FULL_DISK = (
+    "zonage : erreur : impossible d'écrire la réponse sur la sortie standard (plus de place"
+    " sur le disque). Redirigez-la vers un fichier sur un disque qui a de la place.\n"
 )
-def test_full_disk_on_stdout_is_one_line_exit_2(real_env, args):
+ANSWERS = [
+    ("lookup", "--insee", "31555"),
+    ("lookup", "--insee", "31555", "--json"),
+    ("aids", "--insee", "31555", "--json"),
+    ("aids", "--insee", "31555", "--all"),
+    ("aids", "--help"),
+]
+
+
+@pytest.mark.parametrize("args", ANSWERS)
+def test_full_disk_on_stdout_is_one_line_exit_2(cli, capsys, monkeypatch, args):
+    """Every kind of answer, in this process: standard output is ``/dev/full``."""
+    with open("/dev/full", "w", encoding="utf-8") as full, monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", full)
+        code = main(list(args))
+    assert code == 2
+    assert capsys.readouterr().err == FULL_DISK
+
+
+@pytest.mark.parametrize("args", [ANSWERS[0], ANSWERS[-1]])  # an answer, and argparse's help
+def test_full_disk_on_stdout_of_a_real_process(real_env, args):
+    """The same in a real process, which must not fail a second time as it exits."""
     with open("/dev/full", "w") as full:
         proc = _zonage(args, real_env, stdout=full, stderr=subprocess.PIPE, text=True)
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr == (
-        "zonage : erreur : impossible d'écrire la réponse sur la sortie standard (plus de place"
-        " sur le disque). Redirigez-la vers un fichier sur un disque qui a de la place.\n"
-    )
+    assert proc.stderr == FULL_DISK
 
 
 def test_closed_stdout_is_one_line_exit_2(real_env):
@@ -347,14 +335,15 @@ def test_closed_stdout_is_one_line_exit_2(real_env):
     assert "sortie standard (fermée)" in proc.stderr
 
 
-def test_full_disk_on_stderr_keeps_the_exit_code(real_env):
+def test_full_disk_on_stderr_keeps_the_exit_code(real_env, cli, capsys, monkeypatch):
     with open("/dev/full", "w") as full:
         bad = _zonage(["lookup", "--insee", "abc"], real_env, stdout=subprocess.PIPE, stderr=full)
-        note = _zonage(  # the former code's note cannot be written: that is an error too
-            ["lookup", "--insee", "12076"], real_env, stdout=subprocess.PIPE, stderr=full
-        )
     assert bad.returncode == 2 and bad.stdout == b""
-    assert note.returncode == 2
+    # The former code's note cannot be written: that is an error too (here in this process).
+    with open("/dev/full", "w", encoding="utf-8") as full, monkeypatch.context() as patch:
+        patch.setattr(sys, "stderr", full)
+        assert cli("--insee", "12076") == 2
+    assert capsys.readouterr().out == ""
 
 
 def test_closed_pipe_is_quiet(real_env):

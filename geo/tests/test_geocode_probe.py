@@ -5,14 +5,12 @@ answer within the deadline, and nothing unsound is ever cached."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import logging
 import math
 import shutil
 import ssl
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -28,23 +26,11 @@ from geo.geocode import (
     parse_ban_response,
     place_from_text,
 )
+from geo.tests.fixtures.ban_server import Reply, load_fixture
 from zonage.errors import ServiceUnavailable
 
-
-def _load_ban_server():
-    path = Path(__file__).resolve().parent / "fixtures" / "ban_server.py"
-    spec = importlib.util.spec_from_file_location("geo_tests_ban_server", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ban_server = _load_ban_server()
-Reply = ban_server.Reply
-
-FOIX = ban_server.load_fixture("search_foix")
-CAPITOLE = ban_server.load_fixture("search_capitole")
+FOIX = load_fixture("search_foix")
+CAPITOLE = load_fixture("search_capitole")
 HTML = b"<html><body><h1>Maintenance</h1><a href='https://example.org'>ici</a></body></html>"
 BIG = 2_000_000  # twice the largest body read
 
@@ -147,19 +133,18 @@ def lookup(built_dir):
 
 @pytest.mark.probe
 @pytest.mark.parametrize("case", list(BAD_ANSWERS), ids=list(BAD_ANSWERS))
-def test_bad_answer_gives_the_offline_answer_within_the_deadline(case, lookup, caplog):
+def test_bad_answer_gives_the_offline_answer_within_the_deadline(case, lookup, caplog, fake_ban):
     caplog.set_level(logging.INFO, logger="geo.geocode")
-    fake = ban_server.FakeBan(always=BAD_ANSWERS[case])
-    with ban_server.serve(fake):
-        start = time.perf_counter()
-        place = place_from_text("Foix", lookup, BanGeocoder(fake.url, **TABLE_OPTIONS))
-        elapsed = time.perf_counter() - start
+    fake_ban.always = BAD_ANSWERS[case]
+    start = time.perf_counter()
+    place = place_from_text("Foix", lookup, BanGeocoder(fake_ban.url, **TABLE_OPTIONS))
+    elapsed = time.perf_counter() - start
     assert place.insee == "09122" and place.precision == "commune"
     assert COMMUNE_LEVEL_NOTE in place.notes
     assert any(n.startswith(BAN_SERVICE) for n in place.notes), place.notes
     assert all("\n" not in n and "<" not in n for n in place.notes)
     assert elapsed <= DEADLINE + 1.0, f"{elapsed:.2f} s"
-    assert fake.requests  # the service was asked
+    assert fake_ban.requests  # the service was asked
     # handled as a known failure, not by the last-resort guard
     assert UNUSABLE_LOG not in caplog.messages
 
@@ -168,30 +153,28 @@ def test_bad_answer_gives_the_offline_answer_within_the_deadline(case, lookup, c
 
 
 @pytest.mark.probe
-def test_slow_drip_is_abandoned_at_the_deadline(lookup):
+def test_slow_drip_is_abandoned_at_the_deadline(lookup, fake_ban):
     """One byte per second, each within the 3 s read timeout: only the deadline stops it."""
     deadline = 2.0
-    fake = ban_server.FakeBan(always=Reply.json(FOIX, drip_s=1.0))
-    with ban_server.serve(fake):
-        ban = BanGeocoder(fake.url, timeout=3.0, retries=2, backoff=0.5, deadline=deadline)
-        start = time.perf_counter()
-        place = place_from_text("Foix", lookup, ban)
-        elapsed = time.perf_counter() - start
+    fake_ban.always = Reply.json(FOIX, drip_s=1.0)
+    ban = BanGeocoder(fake_ban.url, timeout=3.0, retries=2, backoff=0.5, deadline=deadline)
+    start = time.perf_counter()
+    place = place_from_text("Foix", lookup, ban)
+    elapsed = time.perf_counter() - start
     assert place.precision == "commune" and COMMUNE_LEVEL_NOTE in place.notes
     assert any(f"pas de réponse complète en {deadline:g} s" in n for n in place.notes)
     assert elapsed <= deadline + 1.0, f"{elapsed:.2f} s"
-    assert len(fake.requests) == 1  # a slow service is not asked again
+    assert len(fake_ban.requests) == 1  # a slow service is not asked again
 
 
 @pytest.mark.probe
-def test_hang_is_abandoned_at_the_deadline_before_the_read_timeout():
-    fake = ban_server.FakeBan(always=Reply(hang=True))
-    with ban_server.serve(fake):
-        ban = BanGeocoder(fake.url, timeout=3.0, retries=0, deadline=1.0)
-        start = time.perf_counter()
-        with pytest.raises(ServiceUnavailable, match="complète en 1 s"):
-            ban.search("Foix")
-        elapsed = time.perf_counter() - start
+def test_hang_is_abandoned_at_the_deadline_before_the_read_timeout(fake_ban):
+    fake_ban.always = Reply(hang=True)
+    ban = BanGeocoder(fake_ban.url, timeout=3.0, retries=0, deadline=1.0)
+    start = time.perf_counter()
+    with pytest.raises(ServiceUnavailable, match="complète en 1 s"):
+        ban.search("Foix")
+    elapsed = time.perf_counter() - start
     assert elapsed <= 2.0, f"{elapsed:.2f} s"
 
 
@@ -215,21 +198,20 @@ def tls_context(tmp_path_factory) -> tuple[ssl.SSLContext, Path]:
 
 
 @pytest.mark.probe
-def test_tls_answer_dripped_from_its_headers_is_cut_at_the_deadline(tls_context):
+def test_tls_answer_dripped_from_its_headers_is_cut_at_the_deadline(tls_context, serve_ban):
     context, cert = tls_context
     session = _http.new_session()
     session.trust_env = False  # REQUESTS_CA_BUNDLE would replace the test's own authority
     session.verify = str(cert)
-    with ban_server.serve(tls=context) as fake:
-        (result,) = BanGeocoder(fake.url, session=session).search("Foix")
+    fake = serve_ban(tls=context)
+    (result,) = BanGeocoder(fake.url, session=session).search("Foix")
     assert result.citycode == "09122"
-    fake = ban_server.FakeBan(always=Reply.json(FOIX, drip_s=0.3, drip_headers=True))
-    with ban_server.serve(fake, tls=context):
-        ban = BanGeocoder(fake.url, timeout=3.0, retries=0, deadline=1.0, session=session)
-        start = time.perf_counter()
-        with pytest.raises(ServiceUnavailable, match="complète en 1 s"):
-            ban.search("Foix")
-        elapsed = time.perf_counter() - start
+    fake.always = Reply.json(FOIX, drip_s=0.3, drip_headers=True)
+    ban = BanGeocoder(fake.url, timeout=3.0, retries=0, deadline=1.0, session=session)
+    start = time.perf_counter()
+    with pytest.raises(ServiceUnavailable, match="complète en 1 s"):
+        ban.search("Foix")
+    elapsed = time.perf_counter() - start
     assert elapsed <= 2.0, f"{elapsed:.2f} s"
 
 
@@ -237,14 +219,12 @@ def test_default_deadline_is_five_seconds():
     assert BanGeocoder("http://127.0.0.1:9").deadline == 5.0
 
 
-def test_backoff_that_would_outlast_the_deadline_is_not_waited():
+def test_backoff_that_would_outlast_the_deadline_is_not_waited(fake_ban):
     waits: list[float] = []
-    with (
-        ban_server.serve(ban_server.FakeBan(script=[500] * 5)) as fake,
-        pytest.raises(ServiceUnavailable, match=r"HTTP 500 \(1 essai\)"),
-    ):
+    fake_ban.script = [500] * 5
+    with pytest.raises(ServiceUnavailable, match=r"HTTP 500 \(1 essai\)"):
         _http.get_json(
-            f"{fake.url}/search/",
+            f"{fake_ban.url}/search/",
             {"q": "Foix"},
             service="Le service",
             timeout=2,
@@ -253,14 +233,14 @@ def test_backoff_that_would_outlast_the_deadline_is_not_waited():
             deadline=0.5,
             sleep=waits.append,
         )
-    assert waits == [] and len(fake.requests) == 1
+    assert waits == [] and len(fake_ban.requests) == 1
 
 
-def test_declared_huge_body_is_refused_unread():
-    fake = ban_server.FakeBan(always=Reply.json(_body(p_pad="x" * BIG)))
-    with ban_server.serve(fake), pytest.raises(ServiceUnavailable, match="trop volumineuse"):
+def test_declared_huge_body_is_refused_unread(fake_ban):
+    fake_ban.always = Reply.json(_body(p_pad="x" * BIG))
+    with pytest.raises(ServiceUnavailable, match="trop volumineuse"):
         _http.get_json(
-            f"{fake.url}/search/", {"q": "Foix"}, service="Le service", timeout=2, retries=0,
+            f"{fake_ban.url}/search/", {"q": "Foix"}, service="Le service", timeout=2, retries=0,
             backoff=0, max_bytes=10_000,
         )  # fmt: skip
 
@@ -294,27 +274,25 @@ def test_feature_of_wrong_structure_fails_the_whole_answer(change):
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf], ids=["nan", "infinity"])
-def test_non_finite_coordinates_are_never_cached(tmp_path, value):
+def test_non_finite_coordinates_are_never_cached(tmp_path, value, fake_ban):
     body = _body(g_coordinates=[value, 42.96], p_x=None, p_y=None)
-    fake = ban_server.FakeBan(always=Reply.json(body))
-    with ban_server.serve(fake):
-        ban = BanGeocoder(fake.url, retries=0, cache_dir=tmp_path)
-        for _ in range(2):
-            with pytest.raises(ServiceUnavailable):
-                ban.search("Foix")
-    assert len(fake.requests) == 2  # asked again: nothing was kept in memory
+    fake_ban.always = Reply.json(body)
+    ban = BanGeocoder(fake_ban.url, retries=0, down_s=0, cache_dir=tmp_path)  # no memory of it
+    for _ in range(2):
+        with pytest.raises(ServiceUnavailable):
+            ban.search("Foix")
+    assert len(fake_ban.requests) == 2  # asked again: nothing was kept in memory
     assert list(tmp_path.iterdir()) == []  # nor on disk
 
 
-def test_only_sound_results_reach_the_disk(tmp_path):
+def test_only_sound_results_reach_the_disk(tmp_path, fake_ban):
     body = copy.deepcopy(CAPITOLE)
     body["features"][0]["geometry"]["coordinates"] = [math.nan, 43.6]
-    fake = ban_server.FakeBan(always=Reply.json(body))
-    with ban_server.serve(fake):
-        first = BanGeocoder(fake.url, cache_dir=tmp_path).search(body["query"])
-        again = BanGeocoder(fake.url, cache_dir=tmp_path).search(body["query"])
+    fake_ban.always = Reply.json(body)
+    first = BanGeocoder(fake_ban.url, cache_dir=tmp_path).search(body["query"])
+    again = BanGeocoder(fake_ban.url, cache_dir=tmp_path).search(body["query"])
     assert [r.kind for r in first] == [r.kind for r in again] == ["street"]
-    assert len(fake.requests) == 1
+    assert len(fake_ban.requests) == 1
     (entry,) = tmp_path.glob("*.json")
     assert "NaN" not in entry.read_text(encoding="utf-8")
 
@@ -330,12 +308,11 @@ def test_only_sound_results_reach_the_disk(tmp_path):
     ],
     ids=["not-json", "number", "bad-structure", "nan", "deep-nesting"],
 )
-def test_damaged_cache_entry_is_ignored(tmp_path, content):
-    with ban_server.serve() as fake:
-        BanGeocoder(fake.url, cache_dir=tmp_path).search("Foix")
-        (entry,) = tmp_path.glob("*.json")
-        entry.write_text(content, encoding="utf-8")
-        (result,) = BanGeocoder(fake.url, cache_dir=tmp_path).search("Foix")
+def test_damaged_cache_entry_is_ignored(tmp_path, content, fake_ban):
+    BanGeocoder(fake_ban.url, cache_dir=tmp_path).search("Foix")
+    (entry,) = tmp_path.glob("*.json")
+    entry.write_text(content, encoding="utf-8")
+    (result,) = BanGeocoder(fake_ban.url, cache_dir=tmp_path).search("Foix")
     assert result.citycode == "09122"
-    assert len(fake.requests) == 2  # the damaged entry was ignored, the service asked again
+    assert len(fake_ban.requests) == 2  # the damaged entry was ignored, the service asked again
     assert json.loads(entry.read_text(encoding="utf-8"))["features"]  # and replaced
