@@ -16,10 +16,9 @@ import shapely
 from geo import settings
 from geo.layer import Layers, load
 from geo.manifest import load_manifest
+from geo.schema import ZRR_VALUES
 from zonage.place import FRR_LABELS, PRIORITY_DEPARTMENTS, ZONES
 from zonage.text import quoted
-
-ZRR_VALUES = ("classee", "non_classee", "partiellement_classee")
 
 
 @dataclass(frozen=True)

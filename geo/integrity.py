@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import atomic
+from geo.schema import METADATA_FILE
 from zonage.errors import DataError
 from zonage.text import quoted
 
@@ -25,8 +26,6 @@ from zonage.text import quoted
 MARKER_FILE = ".zonage-build"
 #: Value of the ``projet`` key of the marker.
 MARKER_PROJECT = "carte-aides-medecins-occitanie"
-#: Metadata of a build (JSON object); its ``files`` key holds the checksums.
-METADATA_FILE = "metadata.json"
 #: Files of a build folder that are not sealed in ``metadata.json`` (the web-map cache, in
 #: ``web/``, is derived data checked by its own fingerprint).
 _UNSEALED = frozenset({MARKER_FILE, METADATA_FILE})

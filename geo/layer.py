@@ -14,28 +14,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import shapely
 
-from geo import build as _build
-from geo import integrity, settings
+from geo import integrity, schema, settings
 from geo.per_build import per_build
 from zonage.errors import DataError
 from zonage.text import quoted
 
-_NULLABLE_TEXT = (
-    "epci_code",
-    "epci_nom",
-    "departement_nom",
-    "zonage_medecins",
-    "zonage_medecins_route",
-    "massif",
-    "zrr",
-    "zrr_detail",
-)
 _MISSING_HINT = "Lancez `zonage data build` (ou `zonage data build --mirror DIR`)."
 
 
 @dataclass(frozen=True)
 class Layers:
-    """The built layers, all in EPSG:4326 (see the contract in ``geo.build.COMMUNE_COLUMNS``)."""
+    """The built layers, all in EPSG:4326 (columns: ``geo.schema.COMMUNE_COLUMNS``)."""
 
     communes: gpd.GeoDataFrame
     qpv2015: gpd.GeoDataFrame
@@ -118,7 +107,7 @@ def load(build_dir: Path | None = None, *, lenient_geometry: bool = False) -> La
     given = Path(build_dir or settings.BUILD_DIR)
     try:
         build_dir = given.resolve()
-        found = (build_dir / _build.COMMUNES_FILE).is_file()
+        found = (build_dir / schema.COMMUNES_FILE).is_file()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
         reason = exc.strerror if isinstance(exc, OSError) else "boucle de liens"
         raise DataError(
@@ -127,7 +116,7 @@ def load(build_dir: Path | None = None, *, lenient_geometry: bool = False) -> La
         ) from None
     if not found:
         raise DataError(
-            f"couche communale absente ({quoted(given / _build.COMMUNES_FILE)}).",
+            f"couche communale absente ({quoted(given / schema.COMMUNES_FILE)}).",
             hint=_MISSING_HINT,
         )
     integrity.verify(build_dir)
@@ -138,27 +127,27 @@ def load(build_dir: Path | None = None, *, lenient_geometry: bool = False) -> La
             hint="Relancez `zonage data build`.",
         )
     try:
-        report = json.loads((build_dir / _build.REPORT_JSON).read_text(encoding="utf-8"))
+        report = json.loads((build_dir / schema.REPORT_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise DataError(
             f"rapport de construction absent ou illisible dans {quoted(given)}.", hint=_MISSING_HINT
         ) from None
     read = partial(_read, lenient_geometry=lenient_geometry)
     try:
-        communes = read(build_dir / _build.COMMUNES_FILE)
-        _as_lists(communes, _build.LIST_COLUMNS)
+        communes = read(build_dir / schema.COMMUNES_FILE)
+        _as_lists(communes, schema.LIST_COLUMNS)
         communes["population"] = communes["population"].astype(int)
         if communes["frr_code"].notna().all():
             communes["frr_code"] = communes["frr_code"].astype(int)
-        _nullable_text(communes, _NULLABLE_TEXT)
-        qpv2015 = read(build_dir / _build.QPV2015_FILE)
-        _as_lists(qpv2015, ("insee_communes",))
+        _nullable_text(communes, schema.NULLABLE_TEXT_COLUMNS)
+        qpv2015 = read(build_dir / schema.QPV2015_FILE)
+        _as_lists(qpv2015, schema.QPV2015_LIST_COLUMNS)
         return Layers(
             communes=communes,
             qpv2015=qpv2015,
-            massifs=read(build_dir / _build.MASSIFS_FILE),
-            departements=read(build_dir / _build.DEPARTEMENTS_FILE),
-            region=read(build_dir / _build.REGION_FILE),
+            massifs=read(build_dir / schema.MASSIFS_FILE),
+            departements=read(build_dir / schema.DEPARTEMENTS_FILE),
+            region=read(build_dir / schema.REGION_FILE),
             vintages=dict(metadata.get("vintages", {})),
             sources=list(metadata.get("sources", [])),
             report=report,

@@ -143,13 +143,6 @@ class PlaceLookup:
         self._columns = _FactColumns(self.table, self._qpv)
         self._anchors: np.ndarray | None = None
 
-    @classmethod
-    def from_build(cls, build_dir: Path | str | None = None) -> PlaceLookup:
-        """Load the built layer (``data/build`` by default) and index it."""
-        from geo.layer import load
-
-        return cls(load(Path(build_dir) if build_dir is not None else None))
-
     def __len__(self) -> int:
         return len(self.table)
 
@@ -175,13 +168,6 @@ class PlaceLookup:
             point, max_distance=_SLIVER_MAX_DISTANCE_DEG, all_matches=True
         )
         return int(near.min()) if len(near) else None
-
-    def qpv_at(self, lon: float, lat: float) -> Qpv | None:
-        """The 2015 QPV whose polygon contains the point (lowest code on a border), or None."""
-        hits = self._qpv_tree.query(shapely.Point(lon, lat), predicate="intersects")
-        if len(hits) == 0:
-            return None
-        return self._qpv[int(hits.min())]
 
     def try_point(self, lon: float, lat: float) -> PlaceFacts | None:
         """Point-level facts, or None when the point is outside Occitanie (or at sea).

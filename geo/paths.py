@@ -15,15 +15,13 @@ import tempfile
 from pathlib import Path
 
 from geo import integrity
+from geo.schema import COMMUNES_FILE, METADATA_FILE
 from zonage.errors import DataError, InvalidInput
 from zonage.text import quoted
 
 #: Longest name of one path component and longest whole path, in bytes (Linux limits).
 NAME_MAX = 255
 PATH_MAX = 4096
-
-#: File of a build of the previous format that, with ``metadata.json``, recognises it.
-_LEGACY_LAYER_FILE = "communes.parquet"
 
 
 #: French words for the errors a write may meet.
@@ -71,21 +69,22 @@ def check_length(path: Path, what: str) -> Path:
 
 
 def is_build_dir(path: Path) -> bool:
-    """Whether ``path`` is a build folder of this project (marker, or previous format)."""
+    """Whether ``path`` is a build folder of this project: its marker, or (a build of the
+    previous format) a metadata file with a format version beside a commune layer."""
     path = Path(path)
     if not path.is_dir():
         return False
     if integrity.read_marker(path) is not None:
         return True
     try:
-        metadata = json.loads((path / integrity.METADATA_FILE).read_text(encoding="utf-8"))
+        metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     version = metadata.get("format_version") if isinstance(metadata, dict) else None
     return (
         isinstance(version, int)
         and not isinstance(version, bool)
-        and (path / _LEGACY_LAYER_FILE).is_file()
+        and (path / COMMUNES_FILE).is_file()
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from geo import settings
-from geo.integrity import METADATA_FILE  # a new build comes with a new one: it stamps the build
+from geo.schema import METADATA_FILE  # a new build comes with a new one: it stamps the build
 
 T = TypeVar("T")
 

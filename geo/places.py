@@ -69,22 +69,6 @@ def commune_facts(row: Mapping[str, Any], vintages: Mapping[str, str]) -> PlaceF
     )
 
 
-def place_facts(
-    row: Mapping[str, Any],
-    vintages: Mapping[str, str],
-    *,
-    lon: float | None = None,
-    lat: float | None = None,
-    qpv: Qpv | None = None,
-) -> PlaceFacts:
-    """Facts of one commune row; given ``lon``/``lat``, point-level facts with ``qpv`` (the
-    2015 QPV containing the point, found by the caller)."""
-    base = commune_facts(row, vintages)
-    if lon is None or lat is None:
-        return base
-    return point_facts(base, lon, lat, qpv)
-
-
 def with_notes(facts: PlaceFacts, notes: Iterable[str | None]) -> PlaceFacts:
     """The same facts with extra French notes (empty ones skipped)."""
     extra = tuple(n for n in notes if n)

@@ -25,12 +25,24 @@ def _kv(counts: dict[Any, Any]) -> str:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    """Render ``report`` (see :func:`geo.build.build`) as Markdown."""
+    """Render ``report`` (see :func:`geo.figures.build_report`) as Markdown."""
+    return "\n".join(
+        [
+            *_summary(report),
+            *_departments(report["par_departement"]),
+            *_communes(report["communes"]),
+            *_zoning(report["zonage_medecins"]),
+            *_qpv(report["qpv2015"], report["qpv2024"]),
+            *_massifs_zrr_frr(report),
+            *_sources(report["sources"]),
+        ]
+    )
+
+
+def _summary(report: dict[str, Any]) -> list[str]:
     r = report["resume"]
-    z = report["zonage_medecins"]
-    c = report["communes"]
     topo = r["topologie"]
-    lines = [
+    return [
         "# Rapport de construction de la couche communale",
         "",
         f"{_n(r['communes'])} communes actuelles (COG 2026), {_n(r['population'])} habitants. "
@@ -62,51 +74,54 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"écart union/région {topo['ecart_union_region_km2']} km² "
         f"({topo['ecart_union_region_part']:.4%}).",
         "",
-        "## Par département",
-        "",
     ]
-    deps = report["par_departement"]
-    lines += _table(
-        [
-            "dép.",
-            "nom",
-            "communes",
-            "population",
-            "ZIP",
-            "ZAC",
-            "ZAR",
-            "sans zonage",
-            "Massif central",
-            "Pyrénées",
-            "ZRR C/P/NC",
-            "FRR 0/1/2/4/5",
-            "QPV 2015",
-            "QPV 2024",
-            "prioritaire",
-        ],
-        [
-            [
-                d["departement"],
-                d["nom"],
-                d["communes"],
-                _n(d["population"]),
-                d["ZIP"],
-                d["ZAC"],
-                d["ZAR"],
-                d["sans_zonage"],
-                d["massif_central"],
-                d["pyrenees"],
-                f"{d['zrr_classee']}/{d['zrr_partielle']}/{d['zrr_non_classee']}",
-                "/".join(str(d[f"frr_{k}"]) for k in (0, 1, 2, 4, 5)),
-                d["communes_qpv2015"],
-                d["communes_qpv2024"],
-                "oui" if d["prioritaire"] else "",
-            ]
-            for d in deps
-        ],
-    )
 
-    lines += [
+
+_DEPARTMENT_HEADERS = [
+    "dép.",
+    "nom",
+    "communes",
+    "population",
+    "ZIP",
+    "ZAC",
+    "ZAR",
+    "sans zonage",
+    "Massif central",
+    "Pyrénées",
+    "ZRR C/P/NC",
+    "FRR 0/1/2/4/5",
+    "QPV 2015",
+    "QPV 2024",
+    "prioritaire",
+]
+
+
+def _departments(deps: list[dict[str, Any]]) -> list[str]:
+    rows = [
+        [
+            d["departement"],
+            d["nom"],
+            d["communes"],
+            _n(d["population"]),
+            d["ZIP"],
+            d["ZAC"],
+            d["ZAR"],
+            d["sans_zonage"],
+            d["massif_central"],
+            d["pyrenees"],
+            f"{d['zrr_classee']}/{d['zrr_partielle']}/{d['zrr_non_classee']}",
+            "/".join(str(d[f"frr_{k}"]) for k in (0, 1, 2, 4, 5)),
+            d["communes_qpv2015"],
+            d["communes_qpv2024"],
+            "oui" if d["prioritaire"] else "",
+        ]
+        for d in deps
+    ]
+    return ["## Par département", "", *_table(_DEPARTMENT_HEADERS, rows)]
+
+
+def _communes(c: dict[str, Any]) -> list[str]:
+    return [
         "## Communes (contours 2018 → COG 2026)",
         "",
         f"- {c['polygones_2018']} polygones 2018 → {c['communes_actuelles']} communes actuelles ; "
@@ -123,6 +138,11 @@ def render_markdown(report: dict[str, Any]) -> str:
             ["commune", "codes 2018"],
             [[k, ", ".join(v)] for k, v in sorted(c["communes_regroupees"].items())],
         ),
+    ]
+
+
+def _zoning(z: dict[str, Any]) -> list[str]:
+    return [
         "## Zonage médecins (appariement du fichier CartoSanté)",
         "",
         f"- {_n(z['lignes_fichier'])} lignes dans le fichier national, "
@@ -137,6 +157,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         "actuel l'emportent ; sinon la classe la plus favorable (ZIP, puis ZAC, puis ZAR) est "
         "retenue et la commune est à vérifier.",
         "",
+        *_zoning_tables(z),
+        "Le détail ligne par ligne est dans `zonage_medecins_lignes.csv`.",
+        "",
+    ]
+
+
+def _zoning_tables(z: dict[str, Any]) -> list[str]:
+    """Unmatched rows, communes without a class, class conflicts, and communes classed
+    otherwise than by their current name."""
+    return [
         "### Lignes de la région non appariées",
         "",
         "Statuts : `non_apparie` = aucune commune de la région ne porte ni n'a porté ce nom "
@@ -192,12 +222,15 @@ def render_markdown(report: dict[str, Any]) -> str:
                 for k in z["communes_hors_nom_actuel"]
             ],
         ),
-        "Le détail ligne par ligne est dans `zonage_medecins_lignes.csv`.",
-        "",
     ]
 
-    q15, q24 = report["qpv2015"], report["qpv2024"]
-    lines += [
+
+def _qpv(q15: dict[str, Any], q24: dict[str, Any]) -> list[str]:
+    overlaps = ", ".join(
+        f"{e['code_qp']} → {e['insee']} ({e['part_surface']:.1%})"
+        for e in q15["chevauchements_non_declares"]
+    )
+    return [
         "## QPV",
         "",
         f"- 2015 : {q15['qpv']} contours, {len(q15['reparees'])} réparés par make_valid ; surface "
@@ -206,41 +239,41 @@ def render_markdown(report: dict[str, Any]) -> str:
         + (", ".join(f"{k} → {', '.join(v)}" for k, v in q15["intercommunaux"].items()) or "aucun")
         + ".",
         "- 2015, QPV débordant d'au moins 1 % de leur surface sur une commune qu'ils ne citent "
-        "pas (arrondi des contours, à vérifier) : "
-        + (
-            ", ".join(
-                f"{e['code_qp']} → {e['insee']} ({e['part_surface']:.1%})"
-                for e in q15["chevauchements_non_declares"]
-            )
-            or "aucun"
-        )
-        + ".",
+        f"pas (arrondi des contours, à vérifier) : {overlaps or 'aucun'}.",
         f"- 2024 : {q24['lignes_fichier']} communes dans le fichier national, "
         f"{q24['communes_region']} en Occitanie, {q24['qpv_region']} quartiers.",
         "",
+    ]
+
+
+def _massifs_zrr_frr(report: dict[str, Any]) -> list[str]:
+    massifs, zrr = report["massifs"], report["zrr"]
+    return [
         "## Massifs",
         "",
-        f"- {report['massifs']['lignes_fichier']} lignes nationales, "
-        f"{report['massifs']['lignes_region']} en Occitanie : "
-        f"{_kv(report['massifs']['communes_par_massif'])}.",
+        f"- {massifs['lignes_fichier']} lignes nationales, "
+        f"{massifs['lignes_region']} en Occitanie : "
+        f"{_kv(massifs['communes_par_massif'])}.",
         "",
         "## ZRR et FRR",
         "",
-        f"- ZRR : {report['zrr']['lignes_feuille']} lignes (COG 2017), "
-        f"{report['zrr']['lignes_region']} en Occitanie ; codes 2017 par route : "
-        f"{_kv(report['zrr']['codes_2017_par_route'])} ; introuvables : "
-        f"{', '.join(report['zrr']['codes_2017_introuvables']) or 'aucun'}.",
-        f"- ZRR par statut : {_kv(report['zrr']['communes_par_statut'])}.",
+        f"- ZRR : {zrr['lignes_feuille']} lignes (COG 2017), "
+        f"{zrr['lignes_region']} en Occitanie ; codes 2017 par route : "
+        f"{_kv(zrr['codes_2017_par_route'])} ; introuvables : "
+        f"{', '.join(zrr['codes_2017_introuvables']) or 'aucun'}.",
+        f"- ZRR par statut : {_kv(zrr['communes_par_statut'])}.",
         "",
         *_table(
             ["insee", "détail (feuille 2017)"],
-            [
-                [p["insee"], p["zrr_detail"]]
-                for p in report["zrr"]["communes_partiellement_classees"]
-            ],
+            [[p["insee"], p["zrr_detail"]] for p in zrr["communes_partiellement_classees"]],
         ),
         f"- FRR : {_kv(report['frr']['communes_par_code'])}.",
         "",
+    ]
+
+
+def _sources(sources: list[dict[str, Any]]) -> list[str]:
+    return [
         "## Sources",
         "",
         *_table(
@@ -254,8 +287,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                     s["vintage"],
                     s["sha256"][:12] + "…",
                 ]
-                for s in report["sources"]
+                for s in sources
             ],
         ),
     ]
-    return "\n".join(lines)

@@ -131,6 +131,16 @@ def _stamp(out: Path) -> str:
     return integrity.read_marker(out.resolve())["metadata_sha256"]
 
 
+def _copy_build(built_dir: Path, folder: Path) -> Path:
+    """A copy of the session build laid out as ``build`` leaves it (a link named like
+    ``built_dir`` to its version folder beside it), without building again."""
+    version = built_dir.resolve()
+    shutil.copytree(version, folder / version.name)
+    out = folder / built_dir.name
+    out.symlink_to(version.name)
+    return out
+
+
 def test_killed_builds_leave_the_previous_one_and_are_cleaned_next_time(
     mirror_dir: Path, built_dir: Path, tmp_path: Path
 ) -> None:
@@ -171,8 +181,7 @@ def _limit_file_size() -> None:
 def test_a_file_size_limit_during_the_build_is_one_line_and_keeps_the_layer(
     mirror_dir: Path, built_dir: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "build"
-    build(mirror=mirror_dir, out_dir=out, progress=None)
+    out = _copy_build(built_dir, tmp_path)
     before = _stamp(out)
     proc = subprocess.run(
         [sys.executable, "-m", "application", "data", "build", "--mirror", str(mirror_dir)]
@@ -188,7 +197,7 @@ def test_a_file_size_limit_during_the_build_is_one_line_and_keeps_the_layer(
     assert "taille de fichier maximale atteinte" in last
     assert "la couche précédente est inchangée" in last and "Traceback" not in proc.stderr
     assert _stamp(out) == before and load(out).communes.shape[0] == 4446
-    assert len([p for p in tmp_path.iterdir() if p.name.startswith(".build-")]) == 1
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith(f".{out.name}-")]) == 1
 
 
 # --- checksums ------------------------------------------------------------------------------

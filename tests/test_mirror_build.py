@@ -12,10 +12,11 @@ import shapely
 
 from application.cli import main
 from geo import settings
-from geo.build import COMMUNE_COLUMNS, build
+from geo.build import build
 from geo.check import run_checks
 from geo.layer import load
 from geo.manifest import load_manifest
+from geo.schema import COMMUNE_COLUMNS
 from zonage.errors import DataError
 
 pytestmark = pytest.mark.mirror

@@ -3,7 +3,7 @@
 Each build runs in a fresh child process (imports included, as ``zonage data build`` does),
 writing into a temporary folder. The child reports its own peak RSS; the parent also reads
 the peak of its waited children (``RUSAGE_CHILDREN``) as a cross-check.
-Target (DESIGN.md): ≤ 20 s and ≤ 1.5 GB on 2 cores.
+Target: ≤ 20 s and ≤ 1.5 GB peak memory on 2 cores.
 """
 
 from __future__ import annotations

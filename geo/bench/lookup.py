@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
+
+if TYPE_CHECKING:
+    from geo.layer import Layers
+    from geo.lookup import PlaceLookup
 
 TARGET_POINT_P50_US = 30.0
 TARGET_MANY_S = 0.5
@@ -81,8 +86,6 @@ def _ok(value: float, target: float) -> str:
 
 def run(out: Callable[[str], None] = print) -> None:
     """Print the lookup figures."""
-    import geopandas as gpd
-
     from geo import settings
     from geo.layer import load
     from geo.lookup import PlaceLookup
@@ -106,8 +109,19 @@ def run(out: Callable[[str], None] = print) -> None:
     rng = np.random.default_rng(20260101)
     region = shapely.union_all(np.asarray(layers.region.geometry.values))
     shapely.prepare(region)
+    _one_point(lookup, layers, region, rng, out)
+    _many_points(lookup, layers, region, rng, out)
+    _name_search(lookup, layers, rng, out)
 
-    # 1. one point -> complete place facts (commune, zones, QPV point-in-polygon), in-process
+
+def _one_point(
+    lookup: PlaceLookup,
+    layers: Layers,
+    region: shapely.Geometry,
+    rng: np.random.Generator,
+    out: Callable[[str], None],
+) -> None:
+    """One point -> complete place facts (commune, zones, QPV point-in-polygon), in-process."""
     x1, y1 = _random_points_in(region, N_SINGLE, rng)
     pairs = [(float(a), float(b)) for a, b in zip(x1, y1, strict=True)]
     for lon, lat in pairs[:200]:  # warm-up
@@ -126,7 +140,19 @@ def run(out: Callable[[str], None] = print) -> None:
     p50q, p99q = _best_round(lookup.try_point, qpv_points * 20)
     out(f"one point inside a QPV (105 QPV x 20): p50 {p50q:.1f} µs, p99 {p99q:.1f} µs")
 
-    # 2. 100,000 points -> facts table, against a bare sjoin of the same points
+
+def _many_points(
+    lookup: PlaceLookup,
+    layers: Layers,
+    region: shapely.Geometry,
+    rng: np.random.Generator,
+    out: Callable[[str], None],
+) -> None:
+    """100,000 points -> facts table, against a bare sjoin of the same points."""
+    import geopandas as gpd
+
+    from geo import settings
+
     xs, ys = _random_points_in(region, N_MANY, rng)
     lookup.points(xs[:1000], ys[:1000])  # warm-up
     many = _best_of(lambda: lookup.points(xs, ys), repeat=3)
@@ -151,7 +177,11 @@ def run(out: Callable[[str], None] = print) -> None:
     locate = _best_of(lambda: lookup.locate_many(xs, ys), repeat=3)
     out(f"commune index only (locate_many): {locate:.3f} s")
 
-    # 3. name search
+
+def _name_search(
+    lookup: PlaceLookup, layers: Layers, rng: np.random.Generator, out: Callable[[str], None]
+) -> None:
+    """Name search: exact, without accents, with a typo, prefixes, aliases, postal codes."""
     names = list(layers.communes["nom"])
     picks = rng.choice(len(names), 400, replace=False)
     aliases = [a for row in layers.communes["alias_noms"] for a in row][:100]

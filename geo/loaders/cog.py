@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -40,6 +41,8 @@ _HISTORY_COLUMNS = (
     "LIBELLE_AP",
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+DataFrameT = TypeVar("DataFrameT", bound=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -161,46 +164,11 @@ def load_cog(
     (``chefLieu``), as do the former communes of ``anciensCodes`` (named from ``history``).
     """
     rows = _rows(communes_path, ("code", "nom", "type", "departement"))
-    regional = [r for r in rows if r["departement"] in settings.DEPARTMENTS]
-    frame = pd.DataFrame(regional)
+    frame = pd.DataFrame([r for r in rows if r["departement"] in settings.DEPARTMENTS])
     check_insee_codes(frame["code"], communes_path)
-    current = frame[frame["type"] == "commune-actuelle"].copy()
-    if current.empty:
-        raise data_error(communes_path, "aucune commune actuelle de la région.")
-    require_columns(current, ("codesPostaux", "population"), communes_path)
-    dupes = current["code"][current["code"].duplicated()]
-    if len(dupes):
-        raise data_error(communes_path, f"commune actuelle en double : {dupes.iloc[0]}.")
-    if "anciensCodes" not in current.columns:
-        current["anciensCodes"] = None
-    if current["population"].isna().any():
-        bad = current.loc[current["population"].isna(), "code"].iloc[0]
-        raise data_error(communes_path, f"population absente pour {bad}.")
-
-    members = frame[frame["type"] != "commune-actuelle"].copy()
-    if len(members):
-        require_columns(members, ("chefLieu",), communes_path)
-        members = members.rename(columns={"chefLieu": "parent"})[["code", "nom", "type", "parent"]]
-        orphans = members[~members["parent"].isin(set(current["code"]))]
-        if len(orphans):
-            raise data_error(
-                communes_path,
-                f"commune {orphans['type'].iloc[0]} {orphans['code'].iloc[0]} rattachée à une "
-                f"commune actuelle inconnue ({orphans['parent'].iloc[0]}).",
-            )
-    else:
-        members = pd.DataFrame(columns=["code", "nom", "type", "parent"])
-
-    # EPCI membership
-    epci_rows = _rows(epci_path, ("code", "nom", "membres"))
-    epci_of: dict[str, tuple[str, str]] = {}
-    for e in epci_rows:
-        for m in e["membres"]:
-            code = m.get("code")
-            if code in epci_of and epci_of[code][0] != e["code"]:
-                raise data_error(epci_path, f"commune {code} membre de deux EPCI.")
-            epci_of[code] = (e["code"], e["nom"])
-
+    current = _current_communes(frame, communes_path)
+    members = _members(frame, current, communes_path)
+    epci_of = _epci_membership(epci_path)
     dep_rows = _rows(departements_path, ("code", "nom"))
     departements = pd.DataFrame(
         [
@@ -210,41 +178,13 @@ def load_cog(
         ]
     )
     dep_name = dict(zip(departements["code"], departements["nom"], strict=True))
-
     aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for code, nom, parent in zip(members["code"], members["nom"], members["parent"], strict=True):
         aliases[parent].append((code, nom))
-
-    records = []
-    for r in current.itertuples(index=False):
-        olds = [str(c) for c in (r.anciensCodes if isinstance(r.anciensCodes, list) else [])]
-        bad = [c for c in olds if not INSEE_CODE.match(c)]
-        if bad:
-            raise data_error(communes_path, f"ancien code invalide « {bad[0]} » pour {r.code}.")
-        postal = [str(p) for p in (r.codesPostaux if isinstance(r.codesPostaux, list) else [])]
-        pairs = list(aliases.get(r.code, []))
-        if history is not None:
-            pairs += [(old, history.name_before_merge(old) or "") for old in olds]
-        else:
-            pairs += [(old, "") for old in olds]
-        alias_codes = sorted({c for c, _ in pairs if c != r.code})
-        alias_noms = sorted({n for _, n in pairs if n and n != r.nom})
-        epci = epci_of.get(r.code, (None, None))
-        records.append(
-            {
-                "insee": r.code,
-                "nom": r.nom,
-                "departement": r.departement,
-                "departement_nom": dep_name.get(r.departement),
-                "epci_code": epci[0],
-                "epci_nom": epci[1],
-                "codes_postaux": sorted(set(postal)),
-                "population": int(r.population),
-                "anciens_codes": sorted(set(olds)),
-                "alias_noms": alias_noms,
-                "alias_codes": alias_codes,
-            }
-        )
+    records = [
+        _commune_record(r, aliases, epci_of, dep_name, history, communes_path)
+        for r in current.itertuples(index=False)
+    ]
     communes = pd.DataFrame.from_records(records).sort_values("insee", ignore_index=True)
     report = {
         "communes_actuelles": len(communes),
@@ -259,6 +199,88 @@ def load_cog(
     return Cog(communes=communes, members=members, departements=departements, report=report)
 
 
+def _current_communes(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The rows of the current communes (``commune-actuelle``), checked."""
+    current = frame[frame["type"] == "commune-actuelle"].copy()
+    if current.empty:
+        raise data_error(path, "aucune commune actuelle de la région.")
+    require_columns(current, ("codesPostaux", "population"), path)
+    dupes = current["code"][current["code"].duplicated()]
+    if len(dupes):
+        raise data_error(path, f"commune actuelle en double : {dupes.iloc[0]}.")
+    if "anciensCodes" not in current.columns:
+        current["anciensCodes"] = None
+    if current["population"].isna().any():
+        bad = current.loc[current["population"].isna(), "code"].iloc[0]
+        raise data_error(path, f"population absente pour {bad}.")
+    return current
+
+
+def _members(frame: pd.DataFrame, current: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Communes déléguées and associées (``code, nom, type, parent``), each attached to a
+    current commune."""
+    members = frame[frame["type"] != "commune-actuelle"].copy()
+    if not len(members):
+        return pd.DataFrame(columns=["code", "nom", "type", "parent"])
+    require_columns(members, ("chefLieu",), path)
+    members = members.rename(columns={"chefLieu": "parent"})[["code", "nom", "type", "parent"]]
+    orphans = members[~members["parent"].isin(set(current["code"]))]
+    if len(orphans):
+        raise data_error(
+            path,
+            f"commune {orphans['type'].iloc[0]} {orphans['code'].iloc[0]} rattachée à une "
+            f"commune actuelle inconnue ({orphans['parent'].iloc[0]}).",
+        )
+    return members
+
+
+def _epci_membership(path: Path) -> dict[str, tuple[str, str]]:
+    """Commune code -> ``(EPCI code, EPCI name)``, from the ``membres`` of the EPCI table."""
+    epci_of: dict[str, tuple[str, str]] = {}
+    for e in _rows(path, ("code", "nom", "membres")):
+        for m in e["membres"]:
+            code = m.get("code")
+            if code in epci_of and epci_of[code][0] != e["code"]:
+                raise data_error(path, f"commune {code} membre de deux EPCI.")
+            epci_of[code] = (e["code"], e["nom"])
+    return epci_of
+
+
+def _commune_record(
+    r: Any,
+    aliases: dict[str, list[tuple[str, str]]],
+    epci_of: dict[str, tuple[str, str]],
+    dep_name: dict[str, str],
+    history: CommuneHistory | None,
+    path: Path,
+) -> dict[str, Any]:
+    """The row of one current commune (``r``: a row of the COG table)."""
+    olds = [str(c) for c in (r.anciensCodes if isinstance(r.anciensCodes, list) else [])]
+    bad = [c for c in olds if not INSEE_CODE.match(c)]
+    if bad:
+        raise data_error(path, f"ancien code invalide « {bad[0]} » pour {r.code}.")
+    postal = [str(p) for p in (r.codesPostaux if isinstance(r.codesPostaux, list) else [])]
+    pairs = list(aliases.get(r.code, []))
+    if history is not None:
+        pairs += [(old, history.name_before_merge(old) or "") for old in olds]
+    else:
+        pairs += [(old, "") for old in olds]
+    epci = epci_of.get(r.code, (None, None))
+    return {
+        "insee": r.code,
+        "nom": r.nom,
+        "departement": r.departement,
+        "departement_nom": dep_name.get(r.departement),
+        "epci_code": epci[0],
+        "epci_nom": epci[1],
+        "codes_postaux": sorted(set(postal)),
+        "population": int(r.population),
+        "anciens_codes": sorted(set(olds)),
+        "alias_noms": sorted({n for _, n in pairs if n and n != r.nom}),
+        "alias_codes": sorted({c for c, _ in pairs if c != r.code}),
+    }
+
+
 @dataclass(frozen=True)
 class CodeMapper:
     """Maps a commune code of an older vintage to the current (COG 2026) code."""
@@ -270,6 +292,12 @@ class CodeMapper:
     @classmethod
     def from_cog(cls, cog: Cog, history: CommuneHistory | None = None) -> CodeMapper:
         return cls(current=frozenset(cog.codes), former=cog.former_codes(), history=history)
+
+    def with_current_codes(self, frame: DataFrameT, column: str, since: str) -> DataFrameT:
+        """``frame`` with, for the code in ``column`` (valid on ``since``), its current code
+        (``insee``, None when it has none) and the route that led there (``route``)."""
+        mapped = [self.to_current(c, since) for c in frame[column]]
+        return frame.assign(insee=[m[0] for m in mapped], route=[m[1] for m in mapped])
 
     def to_current(self, code: str, since: str) -> tuple[str | None, str]:
         """``(current code, route)`` for a code valid on ``since`` (``YYYY-MM-DD``).
@@ -308,3 +336,12 @@ class CodeMapper:
                     }
                 )
         return out
+
+
+def rows_by_commune(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """The rows of ``frame`` (named tuples, in order) per current commune (``insee``: see
+    :meth:`CodeMapper.with_current_codes`); rows without a current commune are left out."""
+    parts: dict[str, list[Any]] = defaultdict(list)
+    for r in frame.dropna(subset=["insee"]).itertuples(index=False):
+        parts[r.insee].append(r)
+    return dict(parts)

@@ -61,9 +61,7 @@ def load_commune_polygons(paths: list[Path], mapper: CodeMapper) -> CommunePolyg
     if len(dupes):
         raise data_error(polys["source"].iloc[0], f"polygone en double pour {dupes.iloc[0]}.")
 
-    mapped = [mapper.to_current(c, POLYGONS_SINCE) for c in polys["code"]]
-    polys["insee"] = [m[0] for m in mapped]
-    polys["route"] = [m[1] for m in mapped]
+    polys = mapper.with_current_codes(polys, "code", POLYGONS_SINCE)
     orphans = polys[polys["insee"].isna()]
     if len(orphans):
         raise data_error(

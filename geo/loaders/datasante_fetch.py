@@ -28,6 +28,7 @@ import requests
 from geo import atomic, settings
 from geo._http import USER_AGENT, HttpClientError, get_json
 from geo.loaders.datasante import COLUMNS
+from geo.manifest import Progress
 from zonage.errors import DataError, ServiceUnavailable
 from zonage.text import quoted
 
@@ -53,8 +54,6 @@ _HINT_CHANGED = (
     "Le jeu de données a peut-être changé : téléchargez sa table des communes depuis "
     "data.gouv.fr et vérifiez ses colonnes."
 )
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)

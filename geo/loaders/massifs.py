@@ -63,8 +63,7 @@ def load_massif_communes(path: Path, mapper: CodeMapper) -> MassifCommunes:
     check_insee_codes(df["insee_com"], path)
     region = df[df["insee_com"].map(in_region)].copy()
     region["massif"] = [massif_name(v, path) for v in region["niveau_montagne"]]
-    mapped = [mapper.to_current(c, MASSIF_SINCE) for c in region["insee_com"]]
-    region["insee"] = [m[0] for m in mapped]
+    region = mapper.with_current_codes(region, "insee_com", MASSIF_SINCE)
     unknown = region[region["insee"].isna()]
     if len(unknown):
         raise data_error(path, f"commune inconnue au COG 2026 : {unknown['insee_com'].iloc[0]}.")

@@ -19,15 +19,16 @@ classed communes are in no massif, and most of the perimeter is not classed.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from geo import settings
 from geo.loaders._common import check_insee_codes, data_error, in_region, read_csv, require_columns
-from geo.loaders.cog import CodeMapper
+from geo.loaders.cog import CodeMapper, rows_by_commune
 from zonage.text import quoted
 
 COLUMNS: tuple[str, ...] = ("code_commune", "nom_commune", "zone_montagne")
@@ -80,44 +81,50 @@ def load_zone_montagne(path: Path, mapper: CodeMapper, communes: pd.DataFrame) -
             f"valeur de zone_montagne inconnue {quoted(first['zone_montagne'])} pour "
             f"{first['code_commune']} ({len(unknown)} ligne(s))",
         )
-    mapped = [mapper.to_current(c, MONTAGNE_SINCE) for c in region["code_commune"]]
-    region["insee"] = [m[0] for m in mapped]
-    region["route"] = [m[1] for m in mapped]
-    lost = region[region["insee"].isna()]
-
-    parts: dict[str, list] = defaultdict(list)
-    for r in region.dropna(subset=["insee"]).itertuples(index=False):
-        parts[r.insee].append(r)
+    region = mapper.with_current_codes(region, "code_commune", MONTAGNE_SINCE)
+    parts = rows_by_commune(region)
     records = []
     for insee in sorted(communes["insee"]):
-        rows = parts.get(insee, [])
-        values = {VALUES[r.valeur][0] for r in rows}
-        if not rows:
-            value, detail = None, ABSENT
-        elif len(values) == 1 and len(rows) == 1:
-            value, detail = values.pop(), VALUES[rows[0].valeur][1]
-        elif len(values) == 1 and None not in values:
-            value = values.pop()
-            detail = (
-                f"{VALUES[rows[0].valeur][1]} (anciennes communes "
-                + ", ".join(sorted(r.code_commune for r in rows))
-                + ")"
-            )
-        else:
-            value = None
-            detail = f"{PARTLY} : " + " ; ".join(
-                f"{r.code_commune} {r.nom_commune} : {VALUES[r.valeur][1]}"
-                for r in sorted(rows, key=lambda r: r.code_commune)
-            )
+        value, detail = _classify(parts.get(insee, []))
         records.append({"insee": insee, "zone_montagne": value, "zone_montagne_detail": detail})
     frame = pd.DataFrame.from_records(
         records, columns=["insee", "zone_montagne", "zone_montagne_detail"]
     ).astype({"zone_montagne": object})
+    report = _report(df, region, frame, parts, communes)
+    return ZoneMontagne(frame=frame, report=report)
+
+
+def _classify(rows: list[Any]) -> tuple[bool | None, str]:
+    """Classed or not, and the French detail, of a current commune from its rows in the list
+    (one per former commune)."""
+    values = {VALUES[r.valeur][0] for r in rows}
+    if not rows:
+        return None, ABSENT
+    if len(values) == 1 and len(rows) == 1:
+        return values.pop(), VALUES[rows[0].valeur][1]
+    if len(values) == 1 and None not in values:
+        former = ", ".join(sorted(r.code_commune for r in rows))
+        return values.pop(), f"{VALUES[rows[0].valeur][1]} (anciennes communes {former})"
+    return None, f"{PARTLY} : " + " ; ".join(
+        f"{r.code_commune} {r.nom_commune} : {VALUES[r.valeur][1]}"
+        for r in sorted(rows, key=lambda r: r.code_commune)
+    )
+
+
+def _report(
+    df: pd.DataFrame,
+    region: pd.DataFrame,
+    frame: pd.DataFrame,
+    parts: dict[str, list[Any]],
+    communes: pd.DataFrame,
+) -> dict[str, Any]:
+    """Where every row of the region went, and the communes per status."""
     statuses = Counter(
         _status(v, d)
         for v, d in zip(frame["zone_montagne"], frame["zone_montagne_detail"], strict=True)
     )
     names = dict(zip(communes["insee"], communes["nom"], strict=True))
+    lost = region[region["insee"].isna()]
     outside = region[~region["insee"].isna() & ~region["insee"].isin(set(communes["insee"]))]
     report = {
         "lignes_fichier": len(df),
@@ -148,7 +155,7 @@ def load_zone_montagne(path: Path, mapper: CodeMapper, communes: pd.DataFrame) -
         report["lignes_region_incoherente"] = sorted(
             df.loc[by_code != df["code_commune"].map(in_region), "code_commune"]
         )
-    return ZoneMontagne(frame=frame, report=report)
+    return report
 
 
 def classed_outside_massifs(zone: pd.DataFrame, massifs: pd.DataFrame) -> list[str]:

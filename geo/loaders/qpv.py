@@ -54,22 +54,10 @@ def load_qpv2015(path: Path, mapper: CodeMapper, communes: pd.DataFrame | None =
     ``insee_communes`` list; without it each QPV lists its own commune only.
     """
     gdf = read_geo(path)
-    require_columns(gdf, ("code_qp", "nom_qp", "code_commune"), path)
-    bad = gdf.loc[~gdf["code_qp"].astype(str).str.match(QPV2015_CODE), "code_qp"]
-    if len(bad):
-        raise data_error(path, f"code QPV invalide « {bad.iloc[0]} ».")
-    dupes = gdf["code_qp"][gdf["code_qp"].duplicated()]
-    if len(dupes):
-        raise data_error(path, f"QPV en double : {dupes.iloc[0]}.")
-    check_insee_codes(gdf["code_commune"], path, "code commune")
-    geoms = gdf.geometry.values
-    empty = gdf.geometry.isna().to_numpy() | shapely.is_empty(geoms)
-    if empty.any():
-        raise data_error(path, f"géométrie absente pour {gdf.loc[empty, 'code_qp'].iloc[0]}.")
-
-    invalid = ~shapely.is_valid(geoms)
+    _check_qpv2015(gdf, path)
+    invalid = ~shapely.is_valid(gdf.geometry.values)
     metric_before = gdf.to_crs(settings.METRIC_CRS).area.sum()
-    repaired = [polygonal_part(g) for g in shapely.make_valid(geoms[invalid])]
+    repaired = [polygonal_part(g) for g in shapely.make_valid(gdf.geometry.values[invalid])]
     gdf.loc[invalid, "geometry"] = repaired
     still_bad = ~gdf.is_valid | gdf.is_empty | ~gdf.geom_type.isin(["Polygon", "MultiPolygon"])
     if still_bad.any():
@@ -78,8 +66,7 @@ def load_qpv2015(path: Path, mapper: CodeMapper, communes: pd.DataFrame | None =
         )
     metric_after = gdf.to_crs(settings.METRIC_CRS).area.sum()
 
-    mapped = [mapper.to_current(c, QPV2015_SINCE) for c in gdf["code_commune"]]
-    gdf["insee"] = [m[0] for m in mapped]
+    gdf = mapper.with_current_codes(gdf, "code_commune", QPV2015_SINCE)
     lost = gdf[gdf["insee"].isna()]
     if len(lost):
         raise data_error(
@@ -87,28 +74,7 @@ def load_qpv2015(path: Path, mapper: CodeMapper, communes: pd.DataFrame | None =
             f"commune inconnue « {lost['code_commune'].iloc[0]} » pour {lost['code_qp'].iloc[0]}.",
         )
     gdf["departement"] = gdf["insee"].str[:2]
-    by_name = {}
-    if communes is not None:
-        by_name = {
-            (dep, name_key(nom)): insee
-            for insee, nom, dep in zip(
-                communes["insee"], communes["nom"], communes["departement"], strict=True
-            )
-        }
-    listed, unnamed = [], []
-    names = gdf["nom_commune"] if "nom_commune" in gdf.columns else [""] * len(gdf)
-    for code, own, dep, text in zip(
-        gdf["code_qp"], gdf["insee"], gdf["departement"], names, strict=True
-    ):
-        found = {own}
-        for name in filter(None, (n.strip() for n in str(text or "").split(","))):
-            insee = by_name.get((dep, name_key(name)))
-            if insee:
-                found.add(insee)
-            elif by_name:
-                unnamed.append({"code_qp": code, "nom_commune": name})
-        listed.append(sorted(found))
-    gdf["insee_communes"] = listed
+    gdf["insee_communes"], unnamed = _communes_of(gdf, communes)
     frame = gdf[
         ["code_qp", "nom_qp", "insee", "departement", "insee_communes", "geometry"]
     ].sort_values("code_qp", ignore_index=True)
@@ -131,6 +97,51 @@ def load_qpv2015(path: Path, mapper: CodeMapper, communes: pd.DataFrame | None =
         ],
     }
     return Qpv2015(frame=frame, report=report)
+
+
+def _check_qpv2015(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    """Raise on a missing column, a bad or repeated QPV code, a bad commune code or a
+    missing geometry."""
+    require_columns(gdf, ("code_qp", "nom_qp", "code_commune"), path)
+    bad = gdf.loc[~gdf["code_qp"].astype(str).str.match(QPV2015_CODE), "code_qp"]
+    if len(bad):
+        raise data_error(path, f"code QPV invalide « {bad.iloc[0]} ».")
+    dupes = gdf["code_qp"][gdf["code_qp"].duplicated()]
+    if len(dupes):
+        raise data_error(path, f"QPV en double : {dupes.iloc[0]}.")
+    check_insee_codes(gdf["code_commune"], path, "code commune")
+    empty = gdf.geometry.isna().to_numpy() | shapely.is_empty(gdf.geometry.values)
+    if empty.any():
+        raise data_error(path, f"géométrie absente pour {gdf.loc[empty, 'code_qp'].iloc[0]}.")
+
+
+def _communes_of(
+    gdf: gpd.GeoDataFrame, communes: pd.DataFrame | None
+) -> tuple[list[list[str]], list[dict[str, str]]]:
+    """Per QPV, the sorted codes of its own commune and of every commune its ``nom_commune``
+    names (in its department); and the names no commune of ``communes`` has."""
+    by_name = {}
+    if communes is not None:
+        by_name = {
+            (dep, name_key(nom)): insee
+            for insee, nom, dep in zip(
+                communes["insee"], communes["nom"], communes["departement"], strict=True
+            )
+        }
+    listed, unnamed = [], []
+    names = gdf["nom_commune"] if "nom_commune" in gdf.columns else [""] * len(gdf)
+    for code, own, dep, text in zip(
+        gdf["code_qp"], gdf["insee"], gdf["departement"], names, strict=True
+    ):
+        found = {own}
+        for name in filter(None, (n.strip() for n in str(text or "").split(","))):
+            insee = by_name.get((dep, name_key(name)))
+            if insee:
+                found.add(insee)
+            elif by_name:
+                unnamed.append({"code_qp": code, "nom_commune": name})
+        listed.append(sorted(found))
+    return listed, unnamed
 
 
 def qpv2015_by_commune(qpv: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ history. A current commune whose former communes had different statuses is
 from __future__ import annotations
 
 import warnings
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from geo.loaders._common import (
     read_csv,
     require_columns,
 )
-from geo.loaders.cog import CodeMapper
+from geo.loaders.cog import CodeMapper, rows_by_commune
 from zonage.place import FRR_LABELS
 from zonage.text import quoted
 
@@ -81,14 +81,9 @@ def zrr_from_sheet(df: pd.DataFrame, mapper: CodeMapper, path: Path | str) -> Zr
     check_insee_codes(df["CODGEO"], path)
     region = df[df["CODGEO"].map(in_region)].copy()
     region["statut"] = [_status(v, path) for v in region["ZRR_SIMP"]]
-    mapped = [mapper.to_current(c, ZRR_SINCE) for c in region["CODGEO"]]
-    region["insee"] = [m[0] for m in mapped]
-    region["route"] = [m[1] for m in mapped]
+    region = mapper.with_current_codes(region, "CODGEO", ZRR_SINCE)
     lost = region[region["insee"].isna()]
-
-    parts: dict[str, list] = defaultdict(list)
-    for r in region.dropna(subset=["insee"]).itertuples(index=False):
-        parts[r.insee].append(r)
+    parts = rows_by_commune(region)
     records = []
     for insee, rows in sorted(parts.items()):
         statuses = {r.statut for r in rows}
@@ -188,9 +183,7 @@ def load_frr_labels(path: Path, mapper: CodeMapper) -> FrrLabels:
     unknown = region.loc[~region["frr_libelle"].isin(list(FRR_LIST_CODES)), "frr_libelle"]
     if len(unknown):
         raise data_error(path, f"classement FRR inconnu {quoted(unknown.iloc[0])}")
-    mapped = [mapper.to_current(c, FRR_LIST_SINCE) for c in region["Code_insee"]]
-    region["insee"] = [m[0] for m in mapped]
-    region["route"] = [m[1] for m in mapped]
+    region = mapper.with_current_codes(region, "Code_insee", FRR_LIST_SINCE)
     lost = region[region["insee"].isna()]
     kept = region.dropna(subset=["insee"])
     clash = kept.groupby("insee")["frr_libelle"].nunique()

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from geo import atomic, integrity
-from geo.build import clean_leftovers
+from geo.build_files import clean_leftovers
 
 
 def _version(target: Path, text: str) -> Path:

@@ -17,7 +17,7 @@ import pytest
 
 from geo import atomic, settings
 from geo.fetch import derive_frr_csv, dump_rows, fetch, npm_tarball_url, select_rows
-from geo.manifest import check_file, load_manifest, verify_sources
+from geo.manifest import Manifest, check_file, load_manifest, verify_sources
 from zonage.errors import DataError
 
 LAYER_KEYS = {"communes", "zonage_medecins", "qpv2015", "qpv2024", "massif", "zrr", "frr"}
@@ -235,42 +235,36 @@ EPCI = [
 ]
 
 
-def test_download_from_raw_url_npm_tarball_and_derived_recipe(
-    tmp_path: Path, server, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    www, base = server
-    monkeypatch.setattr(settings, "NPM_REGISTRY_URL", base)
-    # a raw file at a pinned URL
+#: The npm package the COG tables come from.
+PACKAGE = "@etalab/decoupage-administratif"
+#: The upstream FRR JSON (national groups of codes).
+FRR_UPSTREAM = {"communes": {"0": "75056", "4": "09001 01001", "5": "31555"}}
+
+
+def _publish_origins(www: Path, base: str) -> None:
+    """Serve a raw file at a pinned URL, an npm package tarball and the upstream FRR JSON."""
     (www / "raw").mkdir()
     (www / "raw" / "history.csv").write_bytes(b"MOD,DATE_EFF\n10,2020-01-01\n")
     # an npm package tarball, filtered to the region's rows on download
-    package = "@etalab/decoupage-administratif"
     tarball = _tarball(
         {
             "package/data/communes.json": json.dumps(COMMUNES).encode(),
             "package/data/epci.json": json.dumps(EPCI).encode(),
         }
     )
-    url = npm_tarball_url(package, "6.0.0")
-    assert url == f"{base}/{package}/-/decoupage-administratif-6.0.0.tgz"
+    url = npm_tarball_url(PACKAGE, "6.0.0")
+    assert url == f"{base}/{PACKAGE}/-/decoupage-administratif-6.0.0.tgz"
     target = www / "@etalab" / "decoupage-administratif" / "-"
     target.mkdir(parents=True)
     (target / "decoupage-administratif-6.0.0.tgz").write_bytes(tarball)
-    # the upstream FRR JSON (national groups of codes)
-    upstream = {"communes": {"0": "75056", "4": "09001 01001", "5": "31555"}}
-    (www / "raw" / "frr.json").write_text(json.dumps(upstream), encoding="utf-8")
+    (www / "raw" / "frr.json").write_text(json.dumps(FRR_UPSTREAM), encoding="utf-8")
 
-    region_communes = [COMMUNES[0], COMMUNES[1], COMMUNES[3]]
-    communes_bytes = dump_rows(region_communes)
-    epci_bytes = dump_rows([EPCI[0]])
-    labels = {"0": "Non classée", "4": "FRR socle", "5": "FRR+"}
-    frr_bytes = derive_frr_csv(json.dumps(upstream).encode(), communes_bytes, labels)
-    assert frr_bytes.decode().splitlines() == [
-        "code_insee,nom,departement,codefrr,classement_frr_libelle_infere,population",
-        "09001,L'Aiguillon,09,4,FRR socle,372.0",
-        "31555,Toulouse,31,5,FRR+,514819.0",
-    ]
-    manifest = load_manifest(
+
+def _recipe_manifest(
+    tmp_path: Path, base: str, communes_bytes: bytes, epci_bytes: bytes, frr_bytes: bytes
+) -> Manifest:
+    """A manifest of the four files: raw, two npm members (subsets) and a derived file."""
+    return load_manifest(
         write_manifest(
             tmp_path,
             file_entry(
@@ -286,20 +280,39 @@ def test_download_from_raw_url_npm_tarball_and_derived_recipe(
             ),
             file_entry(
                 "cog/communes.json",
-                f"npm:{package}@6.0.0",
+                f"npm:{PACKAGE}@6.0.0",
                 communes_bytes,
                 member='"package/data/communes.json"',
                 subset='{ field = "departement" }',
             ),
             file_entry(
                 "cog/epci.json",
-                f"npm:{package}@6.0.0",
+                f"npm:{PACKAGE}@6.0.0",
                 epci_bytes,
                 member='"package/data/epci.json"',
                 subset='{ members_of = "package/data/communes.json" }',
             ),
         )
     )
+
+
+def test_download_from_raw_url_npm_tarball_and_derived_recipe(
+    tmp_path: Path, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    www, base = server
+    monkeypatch.setattr(settings, "NPM_REGISTRY_URL", base)
+    _publish_origins(www, base)
+    region_communes = [COMMUNES[0], COMMUNES[1], COMMUNES[3]]
+    communes_bytes = dump_rows(region_communes)
+    epci_bytes = dump_rows([EPCI[0]])
+    labels = {"0": "Non classée", "4": "FRR socle", "5": "FRR+"}
+    frr_bytes = derive_frr_csv(json.dumps(FRR_UPSTREAM).encode(), communes_bytes, labels)
+    assert frr_bytes.decode().splitlines() == [
+        "code_insee,nom,departement,codefrr,classement_frr_libelle_infere,population",
+        "09001,L'Aiguillon,09,4,FRR socle,372.0",
+        "31555,Toulouse,31,5,FRR+,514819.0",
+    ]
+    manifest = _recipe_manifest(tmp_path, base, communes_bytes, epci_bytes, frr_bytes)
     cache = tmp_path / "cache"
     lines: list[str] = []
     fetch(cache=cache, manifest=manifest, progress=lines.append)

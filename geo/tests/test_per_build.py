@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from geo import settings
-from geo.build import METADATA_FILE
 from geo.per_build import per_build
+from geo.schema import METADATA_FILE
 from zonage.errors import DataError
 
 
