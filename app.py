@@ -1,5 +1,5 @@
 """Carte des aides aux médecins en Occitanie: the Streamlit page (thin; logic lives in
-``application.service``, ``application.cards``, ``application.about`` and ``geo.webmap``)."""
+``application.service``, ``application.render``, ``application.about`` and ``geo.webmap``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import streamlit as st
 from streamlit.logger import get_logger
 from streamlit_folium import st_folium
 
-from application import about, cards, service
+from application import about, service
+from application.render import cards
+from application.render.model import aid_card, place_card
 from application.safe_text import markdown as md
 from geo import settings
 from zonage.errors import ZonageError
@@ -45,7 +47,8 @@ _CALLBACK_ERROR = "erreur_action"
 
 # Every text that comes from a link, the search box, a data file or an outside service goes
 # through ``md`` (application.safe_text.markdown) before a Streamlit call that renders Markdown,
-# and through ``html.escape`` (application.cards) before ``st.html``: it is always shown as text.
+# and through ``html.escape`` (application.render.cards) before ``st.html``: it is always shown
+# as text.
 
 
 # Loaded once per process and per build (geo.per_build): serve.py loads them when the server
@@ -208,7 +211,7 @@ def _show_view(view: service.View, profile: str) -> None:
             " gauche, pour voir les aides qui s'y appliquent."
         )
         return
-    st.html(cards.CSS + cards.place_html(view.place))
+    st.html(cards.CSS + cards.place_html(place_card(view.place)))
     counts = view.answer.to_dict()["counts"]
     st.markdown(
         f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {md(label(profile))} : "
@@ -222,12 +225,12 @@ def _show_view(view: service.View, profile: str) -> None:
         if profile == ALL:
             st.subheader(md(group.label))
         if eligible:
-            st.html(cards.CSS + "".join(cards.aid_html(r) for r in eligible))
+            st.html(cards.CSS + "".join(cards.aid_html(aid_card(r)) for r in eligible))
         if check:
             st.markdown(
                 "**À vérifier** : les données ne permettent pas de trancher, voyez qui contacter."
             )
-            st.html(cards.CSS + "".join(cards.aid_html(r) for r in check))
+            st.html(cards.CSS + "".join(cards.aid_html(aid_card(r)) for r in check))
 
 
 def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:

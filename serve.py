@@ -26,7 +26,8 @@ def warm() -> None:
 
     start = time.perf_counter()
     try:
-        from application import cards, service  # noqa: F401
+        from application import service
+        from application.render import cards  # noqa: F401
         from geo.lookup import get_lookup
         from geo.webmap import app_map, get_web_layer
 

@@ -1,9 +1,11 @@
-"""Fixtures of the integration and browser tests: a real Debian Chromium driven by Playwright."""
+"""Fixtures of the integration and browser tests: a real Debian Chromium driven by Playwright,
+and the session build with hostile texts planted in it."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,3 +33,12 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_build(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A sealed copy of the session build with the texts of :mod:`tests.hostile` planted, made
+    once: its web layer, prepared by the first test that needs it, is kept in it for the next."""
+    from tests import hostile
+
+    return hostile.plant(built_dir, tmp_path_factory.mktemp("hostile") / "build")

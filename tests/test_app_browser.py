@@ -1,4 +1,5 @@
-"""The app in a real Chromium: ``streamlit run app.py`` on a free local port, offline.
+"""The app in a real Chromium: ``streamlit run serve.py`` (what scripts/app.sh runs) on a free
+local port, offline.
 
 Waits for the map, clicks inside a known commune with the mouse, and reads the place and a
 known aid in the panel; every request that leaves the machine is blocked (base-map tiles are the
@@ -38,8 +39,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _streamlit(script: str, built_dir: Path, log: Path) -> Iterator[str]:
-    """``streamlit run SCRIPT`` on a free local port; yields its URL once it answers."""
+def _streamlit(script: str, built_dir: Path, log: Path, ready: str = "") -> Iterator[str]:
+    """``streamlit run SCRIPT`` on a free local port; yields its URL once it answers and its
+    log shows ``ready``."""
     port = _free_port()
     env = {**os.environ, "ZONAGE_BUILD_DIR": str(built_dir)}
     streamlit = Path(sys.executable).with_name("streamlit")
@@ -57,11 +59,13 @@ def _streamlit(script: str, built_dir: Path, log: Path) -> Iterator[str]:
             while time.monotonic() < deadline:
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
+                    if ready in log.read_text():
+                        break
                 except OSError:
-                    if proc.poll() is not None:
-                        pytest.fail(f"streamlit stopped: {log.read_text()}")
-                    time.sleep(0.2)
+                    pass
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit stopped: {log.read_text()}")
+                time.sleep(0.2)
             else:
                 pytest.fail(f"streamlit did not start: {log.read_text()}")
             yield f"http://127.0.0.1:{port}"
@@ -70,10 +74,19 @@ def _streamlit(script: str, built_dir: Path, log: Path) -> Iterator[str]:
             proc.wait(timeout=20)
 
 
+#: What serve.py logs once the data is loaded, before any visit.
+WARM = "données de la carte chargées"
+
+
 @pytest.fixture(scope="module")
-def server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with _streamlit("app.py", built_dir, log) as url:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def server(built_dir: Path, server_log: Path) -> Iterator[str]:
+    """``streamlit run serve.py``, ready once it has loaded the data (no visit before that)."""
+    with _streamlit("serve.py", built_dir, server_log, ready=WARM) as url:
         yield url
 
 
@@ -164,23 +177,16 @@ def test_shared_link_reopens_the_view(page: OfflinePage, server: str) -> None:
     assert page.errors == []
 
 
-def test_serve_loads_the_data_as_it_starts(browser: Any, built_dir: Path, tmp_path: Path) -> None:
-    """``streamlit run serve.py`` (what scripts/app.sh runs): the data is loaded before the
-    first visit, which then finds the map and its aids like ``app.py`` alone."""
-    log = tmp_path / "serve.log"
-    with _streamlit("serve.py", built_dir, log) as url:
-        deadline = time.monotonic() + 60
-        while "données de la carte chargées" not in log.read_text():
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-        page = OfflinePage(context.new_page(), url)
-        page.page.goto(f"{url}/?insee=31555&profil=liberal-installation")
-        page.map_frame()
-        page.page.get_by_role("heading", name="Toulouse (31555)").wait_for(timeout=30_000)
-        assert page.errors == []
-        context.close()
-    text = log.read_text()
+def test_serve_loads_the_data_as_it_starts(
+    page: OfflinePage, server: str, server_log: Path
+) -> None:
+    """``streamlit run serve.py``: the data was loaded before the first visit (the ``server``
+    fixture waits for it), and the visits leave no error in the server's log."""
+    page.page.goto(f"{server}/?insee=31555&profil=liberal-installation")
+    page.map_frame()
+    page.page.get_by_role("heading", name="Toulouse (31555)").wait_for(timeout=30_000)
+    assert page.errors == []
+    text = server_log.read_text()
     assert "Traceback" not in text and "Error" not in text, text
 
 
@@ -220,10 +226,10 @@ def test_hostile_link_shows_plain_text(page: OfflinePage, server: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_server(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    build = hostile.plant(built_dir, tmp_path_factory.mktemp("hostile") / "build")
+def hostile_server(hostile_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run app.py`` (the page alone) on the build with planted texts."""
     log = tmp_path_factory.mktemp("streamlit") / "hostile.log"
-    with _streamlit("app.py", build, log) as url:
+    with _streamlit("app.py", hostile_build, log) as url:
         yield url
 
 

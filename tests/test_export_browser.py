@@ -275,16 +275,15 @@ def test_tooltip_names_the_commune_under_the_mouse(page: Page, layers, tmp_path:
     assert page.errors == []
 
 
-def test_planted_names_show_as_text(page: Page, built_dir: Path, tmp_path: Path) -> None:
+def test_planted_names_show_as_text(page: Page, hostile_build: Path, tmp_path: Path) -> None:
     """A commune name, a QPV name and a vintage full of HTML, Markdown and script (planted in
     a sealed copy of the build) show as text in the tooltips, the legend and the title: no
     element is made of them, no script runs, nothing is fetched."""
     from geo.layer import load
     from tests import hostile
 
-    build = hostile.plant(built_dir, tmp_path / "build")
     out = tmp_path / "ariege.html"
-    write_html(web_layer(load(build)), out, departement="09", tiles=False)
+    write_html(web_layer(load(hostile_build)), out, departement="09", tiles=False)
     p = page.page
     dialogs: list[str] = []
     p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

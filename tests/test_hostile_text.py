@@ -26,11 +26,6 @@ from tests import hostile
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture(scope="module")
-def hostile_build(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile.plant(built_dir, tmp_path_factory.mktemp("hostile") / "build")
-
-
 def _app(build: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("ZONAGE_BUILD_DIR", str(build))
     monkeypatch.setattr(settings, "BUILD_DIR", build)

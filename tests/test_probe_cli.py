@@ -3,8 +3,10 @@
 Each row is an argument list and the exit code it must give. For every row: that exit code,
 no traceback, at most one error line of at most 300 characters on stderr (notes aside), no raw
 control or invisible character written back, and nothing on stdout when it fails. Most rows
-run ``application.cli.main`` in this process (fast); the few that need a real process (a full disk
-on stdout, a closed pipe, undecodable argument bytes) run the installed command.
+run ``application.cli.main`` in this process (fast); the few that need a real process
+(undecodable argument bytes, an output device) run the installed command. Full, closed and
+early-closed standard streams are tested with their exact messages in
+``application/tests/test_cli_lookup.py``.
 
 The address service is a closed loopback port: addresses fall back to the offline gazetteer.
 """
@@ -16,7 +18,7 @@ import os
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +48,6 @@ class Row:
     args: tuple[str, ...]
     code: int
     process: bool = False  # run the installed command in a subprocess
-    stdout: str | None = None  # subprocess: "full", "closed", "pipe-closed" (default: a pipe)
-    stderr: str | None = None  # subprocess: "full"
     out_path: str | None = None  # the sub-command whose --out is checked by the path checks
     label: str = ""
 
@@ -58,12 +58,11 @@ class Row:
         return shown[:60] or "(rien)"
 
 
-def _rows() -> list[Row]:
-    rows: list[Row] = []
+Add = Callable[..., None]
 
-    def add(code: int, *args: str, **kw) -> None:
-        rows.append(Row(tuple(args), code, **kw))
 
+def _place_rows(add: Add) -> None:
+    """INSEE codes and coordinates."""
     # --- INSEE codes ------------------------------------------------------------------------
     for code in ("31555", "09122", " 31555 ", "\t09122\n", "12076"):  # 12076: a former code
         add(0, "lookup", "--insee", code)
@@ -102,6 +101,9 @@ def _rows() -> list[Row]:
         add(3, "lookup", "--lat", lat, "--lon", lon)
     add(3, "lookup", "--lat", "1.444", "--lon", "43.6045")  # swapped
 
+
+def _date_profile_aid_rows(add: Add) -> None:
+    """Dates, profiles and aid ids."""
     # --- dates ------------------------------------------------------------------------------
     for date in (
         "2024-07-01", " 2024-07-01 ", "2026-01-02", "2023-12-31", "2000-02-29", "", "0001-01-01",
@@ -132,6 +134,9 @@ def _rows() -> list[Row]:
     for aid in ("caimm", "", "ｃａｉｍ", "caim\x00", "\x1b]0;x\x07caim", "a" * BIG, "caim,cet"):
         add(2, "aids", "--insee", "31555", "--aid", aid, label=f"aid {aid[:30]!r}")
 
+
+def _address_rows(add: Add) -> None:
+    """Addresses, the address service being down."""
     # --- addresses (the address service is down: offline gazetteer) -------------------------
     for text in (
         "Toulouse", "Foix", "Saint-Girons", "31000", "09200 Saint-Girons", "43.6045, 1.4440",
@@ -151,6 +156,9 @@ def _rows() -> list[Row]:
         add(3, "lookup", "--address", text, label=f"adresse {text[:30]!r}")
     add(0, "aids", "--address", "Foix", "--profile", "liberal-installation")
 
+
+def _option_rows(add: Add) -> None:
+    """Option combinations, unknown options and commands."""
     # --- option combinations, unknown options and commands ----------------------------------
     add(2, "lookup", "--insee", "31555", "--address", "Toulouse")
     add(2, "lookup", "--insee", "31555", "--lat", "43.6", "--lon", "1.44")
@@ -180,6 +188,9 @@ def _rows() -> list[Row]:
     for args in (("--help",), ("lookup", "--help"), ("aids", "-h"), ("export-map", "--help")):
         add(0, *args)
 
+
+def _output_rows(add: Add) -> None:
+    """Output paths, then the rows that need a real process."""
     # --- output paths -----------------------------------------------------------------------
     for out in (
         "{tmp}/absent/carte.html", "{folder}", "/dev/full", "{tmp}/" + "a" * 300 + ".html",
@@ -196,17 +207,21 @@ def _rows() -> list[Row]:
     ):  # fmt: skip
         add(2, "data", "build", "--out", out, out_path="data build")
 
-    # --- a real process: standard streams and raw argument bytes ----------------------------
-    add(2, "lookup", "--insee", "31555", process=True, stdout="full")
-    add(2, "aids", "--insee", "31555", "--json", process=True, stdout="full")
-    add(2, "aids", "--help", process=True, stdout="full")
-    add(2, "lookup", "--insee", "31555", process=True, stdout="closed")
-    add(0, "aids", "--insee", "31555", "--all", process=True, stdout="pipe-closed")
-    add(2, "lookup", "--insee", "abc", process=True, stderr="full")
+    # --- a real process: an output device, raw argument bytes ------------------------------
     add(2, "export-map", "--out", "/dev/full", process=True, out_path="export-map")
     add(2, "lookup", "--insee", "\udcff\udcfe", process=True, label="insee undecodable bytes")
     add(2, "lookup", "--address", "Foix\udcff", process=True, label="address undecodable bytes")
     add(0, "lookup", "--address", "Saint-Girons", process=True)
+
+
+def _rows() -> list[Row]:
+    rows: list[Row] = []
+
+    def add(code: int, *args: str, **kw) -> None:
+        rows.append(Row(tuple(args), code, **kw))
+
+    for section in (_place_rows, _date_profile_aid_rows, _address_rows, _option_rows, _output_rows):
+        section(add)
     return rows
 
 
@@ -277,7 +292,7 @@ def _run_in_process(args: list[str], capsys: pytest.CaptureFixture[str]) -> tupl
     return code, out, err
 
 
-def _run_process(row: Row, args: list[str], tmp: Path) -> tuple[int, str, str]:
+def _run_process(args: list[str], tmp: Path) -> tuple[int, str, str]:
     env = {
         **os.environ,
         "ZONAGE_BUILD_DIR": str(settings.BUILD_DIR),
@@ -287,22 +302,14 @@ def _run_process(row: Row, args: list[str], tmp: Path) -> tuple[int, str, str]:
     }
     exe = str(Path(sys.executable).with_name("zonage"))
     argv = [os.fsencode(a) for a in (exe, *args)]  # undecodable bytes go through as bytes
-    kwargs: dict = {"env": env, "cwd": ROOT, "stdin": subprocess.DEVNULL}
-    with open("/dev/full", "wb") as full:
-        kwargs["stdout"] = full if row.stdout == "full" else subprocess.PIPE
-        kwargs["stderr"] = full if row.stderr == "full" else subprocess.PIPE
-        if row.stdout == "closed":
-            kwargs["stdout"] = None
-            kwargs["preexec_fn"] = lambda: os.close(1)
-        proc = subprocess.Popen(argv, **kwargs)
-        if row.stdout == "pipe-closed":
-            proc.stdout.close()  # the reader leaves before the first byte (``| head -0``)
-            err = proc.stderr.read()
-            out = b""
-        else:
-            out, err = proc.communicate(timeout=120)
-        code = proc.wait(timeout=120)
-    return code, (out or b"").decode("utf-8", "replace"), (err or b"").decode("utf-8", "replace")
+    proc = subprocess.run(
+        argv, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, timeout=120
+    )
+    return (
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+    )
 
 
 @pytest.fixture
@@ -323,7 +330,7 @@ def test_probe_row(row: Row, tally: Tally, places, probe_settings, capsys) -> No
     args = [a.format(**places) for a in row.args]
     tally.tried += 1
     if row.process:
-        code, out, err = _run_process(row, args, probe_settings)
+        code, out, err = _run_process(args, probe_settings)
     else:
         code, out, err = _run_in_process(args, capsys)
     lines = err.splitlines()
@@ -337,11 +344,11 @@ def test_probe_row(row: Row, tally: Tally, places, probe_settings, capsys) -> No
         problems.append(f"stderr: {len(errors)} lines, {sum(map(len, errors))} characters")
     if _unsafe(err):
         problems.append(f"raw characters on stderr: {_unsafe(err)[:5]}")
-    if row.code != 0 and row.stderr is None and not (errors and errors[0].startswith(ERROR_PREFIX)):
+    if row.code != 0 and not (errors and errors[0].startswith(ERROR_PREFIX)):
         problems.append("no « zonage : erreur : » line")
     if row.code != 0 and out:
         problems.append(f"{len(out)} characters on stdout for a failure")
-    if row.code == 0 and row.stdout is None and not out:
+    if row.code == 0 and not out:
         problems.append("no answer on stdout")
     if problems:
         tally.failed.append(row.id)

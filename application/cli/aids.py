@@ -5,7 +5,6 @@ date, with amounts, conditions, exclusions, dates, contacts and sources."""
 from __future__ import annotations
 
 import argparse
-import textwrap
 from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Any
@@ -14,30 +13,24 @@ from application.cli._output import emit
 from application.cli._parser import Once
 from application.cli._place import add_place_arguments, place_from_args
 from application.cli.lookup import format_place, lookup_json
+from application.render.model import aid_card
+from application.render.text import INDENT, aid_text
 from zonage.catalogue import load_catalogue
 from zonage.engine import (
     A_VERIFIER,
     ELIGIBLE,
     NON_APPLICABLE,
     STATUS_LABELS,
-    AidResult,
     Answer,
     aids_at,
     parse_date,
 )
 from zonage.errors import InvalidInput
 from zonage.profiles import ALL, PROFILE_IDS, parse_profile
-from zonage.text import quoted, refs, validity
+from zonage.text import fr_date, quoted
 
-_WIDTH = 100
 # Longest part of a mistyped aid id quoted back: ids are at most 27 characters.
 _ID_QUOTE_LIMIT = 40
-_INDENT = "    "
-_TAGS = {
-    ELIGIBLE: "[ÉLIGIBLE]",
-    A_VERIFIER: "[À VÉRIFIER]",
-    NON_APPLICABLE: "[NON APPLICABLE]",
-}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -123,72 +116,13 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- text output
 
 
-def _wrap(label: str, text: str, indent: str = _INDENT) -> list[str]:
-    # Non-breaking spaces inside French quotes keep « name » on one line.
-    text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-    return textwrap.wrap(
-        f"{label} : {text}" if label else text,
-        width=_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "  ",
-        break_on_hyphens=False,
-    )
-
-
-def format_result(r: AidResult) -> str:
-    """One aid as readable French text."""
-    lines = [f"{_TAGS[r.status]} {r.display_name}"]
-    if r.status == NON_APPLICABLE:
-        lines += _wrap("Raison", r.reason or "")
-        if r.source:
-            lines += _wrap("Source", r.source[0]["text"])
-        return "\n".join(lines) + "\n"
-    lines += _wrap("Financeur" if len(r.funders) == 1 else "Financeurs", ", ".join(r.funders))
-    lines += _wrap("Montant", r.amount["text"])
-    for part in r.amount["parts"]:
-        if part["status"] != ELIGIBLE:
-            state = STATUS_LABELS[part["status"]].lower()
-            lines += _wrap(f"  {state}", f"{part['text']} ({part['reason']})")
-    if r.status == A_VERIFIER:
-        lines += _wrap("À vérifier", r.reason or "")
-        for c in r.ask:
-            lines += _wrap("Demander à", f"{c['name']} — {c['how']}")
-    if r.conditions:
-        lines.append(f"{_INDENT}Conditions :")
-        for c in r.conditions:
-            lines += _wrap("", f"- {c}", _INDENT + "  ")
-    if r.duration:
-        lines += _wrap("Durée", r.duration)
-    if r.commitment:
-        lines += _wrap("Engagement", r.commitment)
-    exclusions = refs(r.not_combinable_with)
-    if r.other_exclusions:
-        exclusions = " ; ".join(x for x in (exclusions, *r.other_exclusions) if x)
-    if exclusions:
-        lines += _wrap("Non cumulable avec", exclusions)
-    if r.requires:
-        lines += _wrap("Suppose", refs(r.requires))
-    if r.may_follow:
-        lines += _wrap("Possible à l'issue de", refs(r.may_follow))
-    if r.may_be_followed_by:
-        lines += _wrap("Peut être suivi de", refs(r.may_be_followed_by))
-    lines += _wrap("Validité", validity(r.valid_from, r.valid_until, r.validity_text))
-    for c in r.contact:
-        lines += _wrap("Contact", f"{c['name']} — {c['how']}")
-    for s in r.source:
-        lines += _wrap("Source", s["text"])
-    for n in r.notes:
-        lines += _wrap("Note", n)
-    return "\n".join(lines) + "\n"
-
-
 def format_answer(answer: Answer) -> str:
     """The readable French output: the place, then the aids grouped by profile."""
     counts = answer.to_dict()["counts"]
     head = [
         format_place(answer.place).rstrip("\n"),
         "",
-        f"Aides au {answer.date.strftime('%d/%m/%Y')} — profil : "
+        f"Aides au {fr_date(answer.date)} — profil : "
         + (
             "tous les profils"
             if answer.profile == ALL
@@ -205,8 +139,8 @@ def format_answer(answer: Answer) -> str:
         if answer.profile == ALL:
             blocks.append(f"== {group.label} ({group.profile}) ==\n")
         if not group.results:
-            blocks.append(f"{_INDENT}Aucune aide applicable ici à cette date.\n")
-        blocks += [format_result(r) for r in group.results]
+            blocks.append(f"{INDENT}Aucune aide applicable ici à cette date.\n")
+        blocks += [aid_text(aid_card(r)) for r in group.results]
     if not answer.include_all:
         blocks.append(
             "Les aides non applicables ne sont pas listées : ajoutez --all pour les voir avec "

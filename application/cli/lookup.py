@@ -8,8 +8,10 @@ from typing import Any
 
 from application.cli._output import emit
 from application.cli._place import add_place_arguments, place_from_args
-from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts
-from zonage.text import ZONE_LABELS, ZRR_LABELS, zone_text
+from application.render.model import place_card
+from application.render.text import place_text
+from zonage.place import PlaceFacts
+from zonage.text import ZONE_LABELS, ZRR_LABELS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,35 +42,7 @@ def lookup_json(place: PlaceFacts) -> dict[str, Any]:
     return out
 
 
-def _qpv_text(qpvs: tuple[Any, ...]) -> str:
-    return "; ".join(f"{q.code} {q.nom}".strip() for q in qpvs) if qpvs else "aucun"
-
-
 def format_place(place: PlaceFacts) -> str:
-    """Readable French text of the place facts (the default output)."""
-    lines = [f"{place.nom} (INSEE {place.insee}) — {place.departement_nom} ({place.departement})"]
-    if place.precision == "point" and place.lat is not None and place.lon is not None:
-        lines.append(f"Position : lat {place.lat:.5f}, lon {place.lon:.5f}")
-    else:
-        lines.append("Précision : commune entière (pas de point précis)")
-    lines.append(f"Zonage médecins : {zone_text(place.zonage_medecins)}")
-    if place.precision == "point":
-        qpv = f"{place.qpv.code} {place.qpv.nom}" if place.qpv else "aucun"
-        lines.append(f"QPV au point (contours 2015) : {qpv}")
-    else:
-        lines.append("QPV au point : non déterminé (donnez une adresse ou un point)")
-    lines.append(f"QPV de la commune (liste 2015) : {_qpv_text(place.qpv2015_commune)}")
-    lines.append(f"QPV de la commune (liste 2024) : {_qpv_text(place.qpv2024)}")
-    lines.append(f"Massif : {place.massif or 'hors massif'}")
-    lines.append(f"ZRR (jusqu'au 30 juin 2024) : {ZRR_LABELS.get(place.zrr, place.zrr)}")
-    lines.append(f"FRR (depuis le 1er juillet 2024) : {place.frr}")
-    prio = "oui" if place.departement_prioritaire else "non"
-    lines.append(f"Département prioritaire ({', '.join(PRIORITY_DEPARTMENTS)}) : {prio}")
-    if place.population is not None:
-        lines.append(f"Population : {place.population:,}".replace(",", "\u202f"))
-    if place.codes_postaux:
-        lines.append(f"Codes postaux : {', '.join(place.codes_postaux)}")
-    if place.vintages:
-        lines.append("Sources :")
-        lines.extend(f"  - {text}" for text in place.vintages.values())
-    return "\n".join(lines) + "\n"
+    """Readable French text of the place facts (the default output); its notes are already on
+    stderr (see :func:`place_from_args`)."""
+    return place_text(place_card(place, notes=False))

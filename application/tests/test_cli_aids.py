@@ -1,14 +1,12 @@
 """``zonage aids``: end to end on the layer built from the real mirror (JSON shape, readable
-text, QPV decided by a point, à vérifier cases, exit codes and one-line messages)."""
+text, QPV decided by a point, à vérifier cases, exit codes and one-line messages), in this
+process (the installed command runs in fresh processes in ``test_cli_lookup.py`` and
+``tests/test_probe_cli.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -197,27 +195,10 @@ def test_unknown_commune_exit_3(cli):
     assert code == 3 and out == "" and err.count("\n") == 1
 
 
-def test_console_command_end_to_end(built_dir, tmp_path):
-    exe = Path(sys.executable).with_name("zonage")
-    env = {**os.environ, "ZONAGE_BUILD_DIR": str(built_dir), "ZONAGE_CACHE": str(tmp_path)}
-    proc = subprocess.run(
-        [
-            str(exe),
-            "aids",
-            "--insee",
-            "31555",
-            "--profile",
-            "structure-coordonnee",
-            "--date",
-            "2025-06-01",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
+def test_coordinated_structures_in_toulouse(cli):
+    code, out, err = cli(
+        "--insee", "31555", "--profile", "structure-coordonnee", "--date", "2025-06-01", "--json"
     )
-    assert proc.returncode == 0, proc.stderr
-    ids = [a["id"] for a in json.loads(proc.stdout)["aids"]]
+    assert code == 0, err
+    ids = [a["id"] for a in json.loads(out)["aids"]]
     assert {"esp", "msp", "cds", "cpts", "dac"} == set(ids)

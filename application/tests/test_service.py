@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from application import cards, service
+from application import service
+from application.render import cards
+from application.render.model import aid_card, place_card
 from geo.layer import Layers
 from geo.lookup import PlaceLookup
 from zonage.engine import A_VERIFIER, ELIGIBLE
@@ -92,10 +94,10 @@ def test_search_nothing_found(lookup: PlaceLookup) -> None:
 def test_cards_escape_and_show_sources(lookup: PlaceLookup) -> None:
     view = service.view_for(service.ViewState(insee="31555"), lookup)
     assert view.place is not None and view.answer is not None
-    html = cards.place_html(view.place)
+    html = cards.place_html(place_card(view.place))
     assert "Toulouse" in html and "CartoSanté" in html
     result = view.answer.groups[0].results[0]
-    card = cards.aid_html(result)
+    card = cards.aid_html(aid_card(result))
     assert f'data-aid="{result.id}"' in card and "Source" in card
 
 
