@@ -17,6 +17,7 @@ from streamlit_folium import st_folium
 from application import about, service
 from application.render import cards
 from application.render.model import aid_card, place_card
+from application.render.policy import map_policy
 from application.safe_text import markdown as md
 from geo import settings
 from zonage.errors import ZonageError
@@ -71,19 +72,21 @@ def _web() -> WebLayer:
     return get_web_layer()
 
 
-def _map() -> folium.Map:
-    """The map (a few milliseconds: the web layer and its data file are prepared once)."""
+def _map(on: dt.date | None) -> folium.Map:
+    """The map with the catalogue's rules on ``on`` (today when None; a few milliseconds: the
+    web layer and its data file are prepared once)."""
     from geo.webmap import app_map
 
-    return app_map(_web())
+    return app_map(_web(), policy=map_policy(on))
 
 
 @st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
-def _export(departement: str | None, build: str | None) -> bytes:
-    """The standalone page (``build``: the web layer's fingerprint, so a rebuild is seen)."""
+def _export(departement: str | None, build: str | None, on: dt.date | None) -> bytes:
+    """The standalone page with the rules on ``on`` (``build``: the web layer's fingerprint,
+    so a rebuild is seen)."""
     from geo.export import render_html
 
-    return render_html(_web(), departement=departement).encode("utf-8")
+    return render_html(_web(), departement=departement, policy=map_policy(on)).encode("utf-8")
 
 
 def _inputs(state: service.ViewState) -> service.ViewState:
@@ -211,7 +214,7 @@ def _show_view(view: service.View, profile: str) -> None:
             " gauche, pour voir les aides qui s'y appliquent."
         )
         return
-    st.html(cards.CSS + cards.place_html(place_card(view.place)))
+    st.html(cards.CSS + cards.place_html(place_card(view.place, on=view.answer.date)))
     counts = view.answer.to_dict()["counts"]
     st.markdown(
         f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {md(label(profile))} : "
@@ -257,7 +260,7 @@ def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
         _show_view(view, state.profile)
 
 
-def _export_tab() -> None:
+def _export_tab(on: dt.date | None) -> None:
     st.markdown(
         "Un seul fichier HTML, lisible sans connexion : zones, QPV, massifs, ZRR/FRR,"
         " départements prioritaires, légende et sources."
@@ -271,7 +274,7 @@ def _export_tab() -> None:
     name = f"carte-aides-medecins-{choice or 'occitanie'}.html"
     st.download_button(
         "Télécharger la carte (HTML)",
-        _export(choice or None, _web().stats.get("fingerprint")),
+        _export(choice or None, _web().stats.get("fingerprint"), on),
         name,
         "text/html",
     )
@@ -284,6 +287,8 @@ def _about_tab() -> None:
     st.markdown("**Millésime de chaque couche**")
     for name, text in layers.vintages.items():
         st.markdown(f"- *{md(name)}* : {md(text)}")
+    st.markdown("**Versions du zonage médecins** (la version en vigueur à la date choisie)")
+    st.dataframe(pd.DataFrame(about.zoning_versions(layers.metadata)), hide_index=True)
     st.subheader("Documents sources des aides")
     st.dataframe(pd.DataFrame(about.brochures()), hide_index=True)
     for group in about.key_figures():
@@ -309,13 +314,13 @@ def main() -> None:
         st.error(md(failed))
     with st.spinner("Chargement des données de la carte…"):
         _lookup()
-        fmap = _map()
+        fmap = _map(state.date)
     state = _inputs(state)
     choice = st.container()
     # Only the chosen view runs (tabs would build the export and the tables on every click).
     view = st.session_state.get("vue", _MAP_VIEW)
     if view == "Exporter la carte":
-        _export_tab()
+        _export_tab(state.date)
     elif view == "À propos des données":
         _about_tab()
     else:

@@ -28,11 +28,12 @@ def warm() -> None:
     try:
         from application import service
         from application.render import cards  # noqa: F401
+        from application.render.policy import map_policy
         from geo.lookup import get_lookup
         from geo.webmap import app_map, get_web_layer
 
         lookup = get_lookup()
-        app_map(get_web_layer())  # publishes the map's data file under static/
+        app_map(get_web_layer(), policy=map_policy())  # publishes its data file under static/
         service.view_for(service.ViewState(profile="tous", insee="31555"), lookup)
         _prepare_component_import()
     except (ZonageError, OSError) as exc:  # the page shows the same problem to its visitor

@@ -29,6 +29,21 @@ def sources_table(sources: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     return list(rows.values())
 
 
+def zoning_versions(metadata: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Each doctor zoning version of the build (its metadata): from when, source, file and
+    checksum."""
+    return [
+        {
+            "En vigueur depuis": str(v.get("depuis") or "?"),
+            "Source": str(v.get("source", "")),
+            "Fichier": str(v.get("fichier", "")),
+            "Communes classées": str(v.get("communes", "")),
+            "sha256": str(v.get("sha256", "")),
+        }
+        for v in metadata.get("zonage_versions", [])
+    ]
+
+
 def key_figures() -> list[dict[str, Any]]:
     """The brochures' key figures, grouped, each group with its date and source line."""
     catalogue = load_catalogue()

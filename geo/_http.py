@@ -138,8 +138,12 @@ class _HTTPSConnection(urllib3.connection.HTTPSConnection):
 class _BoundedAdapter(HTTPAdapter):
     """requests' adapter, whose connections read within the deadline of :func:`get_json`."""
 
-    def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+    def get_connection_with_tls_context(
+        self, *args: Any, **kwargs: Any
+    ) -> urllib3.HTTPConnectionPool:
         pool = super().get_connection_with_tls_context(*args, **kwargs)
+        # requests' stubs say ConnectionPool; its pool manager only makes HTTP(S)ConnectionPools.
+        assert isinstance(pool, urllib3.HTTPConnectionPool)
         pool.ConnectionCls = _HTTPSConnection if pool.scheme == "https" else _HTTPConnection
         return pool
 

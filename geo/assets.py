@@ -225,7 +225,8 @@ def served_links(
     (default: from inside streamlit-folium's frame).
     """
     base = base_url if base_url.endswith("/") else base_url + "/"
-    js, css = [], []
+    js: list[tuple[str, str]] = []
+    css: list[tuple[str, str]] = []
     for a in ASSETS:
         url = f"{base}{VENDOR}/{_folder(a.package, assets_dir)}/{Path(a.path).name}"
         (js if a.kind == "js" else css).append((f"{a.package}/{a.path}", url))

@@ -50,6 +50,7 @@ def build(
     out_dir: Path | None = None,
     manifest: Manifest | None = None,
     progress: Progress | None = stderr_progress,
+    zoning_table: Path | None = None,
 ) -> BuildResult:
     """Build the layer from the sources in ``mirror`` into ``out_dir`` (default
     ``settings.BUILD_DIR``).
@@ -59,6 +60,7 @@ def build(
     (:func:`geo.paths.check_build_dir`); the build is written into a new version folder beside
     it, sealed with its checksums, and ``out_dir`` switched to it in one step
     (:mod:`geo.atomic`). On any error the previous build is left as it was.
+    ``zoning_table``: a DataSanté commune table read instead of the mirror's extract.
     """
     out_dir = paths.check_build_dir(Path(out_dir or settings.BUILD_DIR))
     manifest = manifest or load_manifest()
@@ -67,7 +69,7 @@ def build(
     with atomic.exclusive(out_dir.parent, on_wait=lambda: step(waiting)):
         version = start_version(out_dir, step)
         try:
-            report = _build_into(version, mirror, manifest, step)
+            report = _build_into(version, mirror, manifest, step, zoning_table)
             step(f"sommes de contrôle et bascule de {out_dir}")
             old = seal_and_switch(version, out_dir)
         except BaseException:
@@ -87,13 +89,17 @@ def build(
 
 
 def _build_into(
-    folder: Path, mirror: Path | None, manifest: Manifest, step: _Steps
+    folder: Path,
+    mirror: Path | None,
+    manifest: Manifest,
+    step: _Steps,
+    zoning_table: Path | None = None,
 ) -> dict[str, Any]:
     """Load, join and write every file of the layer into ``folder``; returns the report."""
     root = prepare_sources(mirror, manifest, step.say)
     step(f"vérification des {len(manifest.files)} fichiers sources dans {root}")
     src = verify_sources(root, manifest, step.say)
-    loaded = load_sources(src, step)
+    loaded = load_sources(src, step, zoning_table)
 
     step("jointure de la couche communale")
     communes = join_communes(loaded)
@@ -108,7 +114,11 @@ def _build_into(
         "crs": settings.STORAGE_CRS,
         "vintages": manifest.vintages(),
         "sources": [f.as_dict() for f in manifest.files],
-        "inputs": {f.path: f.sha256 for f in manifest.files},
+        "inputs": {
+            **{f.path: f.sha256 for f in manifest.files},
+            **({zoning_table.name: loaded.zoning_table_sha256} if zoning_table else {}),
+        },
+        "zonage_versions": report["zonage_versions"],
         "counts": report["resume"],
     }
 

@@ -17,7 +17,7 @@ from geo import settings
 from geo.layer import Layers, load
 from geo.manifest import load_manifest
 from geo.schema import ZRR_VALUES
-from zonage.place import FRR_LABELS, PRIORITY_DEPARTMENTS, ZONES
+from zonage.place import FRR_LABELS, ZONES
 from zonage.text import quoted
 
 
@@ -127,7 +127,7 @@ def _zoning(layers: Layers, expect: dict[str, Any]) -> CheckResult:
 
 def _massifs(layers: Layers, expect: dict[str, Any]) -> CheckResult:
     want = dict(expect["massif_counts"])
-    got = {k: int(v) for k, v in layers.communes["massif"].value_counts().items()}
+    got = {str(k): int(v) for k, v in layers.communes["massif"].value_counts().items()}
     return CheckResult(
         "communes par massif",
         got == want,
@@ -162,14 +162,54 @@ def _zrr_frr(layers: Layers, expect: dict[str, Any]) -> CheckResult:
 def _departements(layers: Layers, expect: dict[str, Any]) -> CheckResult:
     d = layers.departements
     c = layers.communes
-    prio = (c["departement"].isin(PRIORITY_DEPARTMENTS) == c["departement_prioritaire"]).all()
     same = set(d["code"]) == set(c["departement"]) == set(settings.DEPARTMENTS)
-    ok = len(d) == expect["departements"] and same and prio
+    ok = len(d) == expect["departements"] and same
     return CheckResult(
         "départements",
         bool(ok),
-        f"{len(d)} contours (attendu {expect['departements']}), départements prioritaires "
-        f"{', '.join(PRIORITY_DEPARTMENTS)} : {'cohérents' if prio else 'INCOHÉRENTS'}",
+        f"{len(d)} contours (attendu {expect['departements']}), les mêmes que ceux des communes : "
+        f"{'oui' if same else 'NON'}",
+    )
+
+
+def _frr_labels(layers: Layers, expect: dict[str, Any]) -> CheckResult:
+    f = layers.report["frr_controle"]
+    want = expect["frr_libelles"]
+    ok = f["communes_par_libelle"] == want and not f["differences"]
+    ok = ok and not f["absentes_de_la_liste"] and not f["absentes_du_fichier_frr"]
+    counts = ", ".join(f"{k} {v}" for k, v in f["communes_par_libelle"].items())
+    return CheckResult(
+        "FRR contrôlé par la liste à libellés",
+        bool(ok),
+        f"{f['communes_comparees']} communes ({counts}), {len(f['differences'])} différence(s)",
+    )
+
+
+def _montagne(layers: Layers, expect: dict[str, Any]) -> CheckResult:
+    c = layers.communes
+    classed = int(c["zone_montagne"].map(lambda v: v is True).sum())
+    outside = int(c["zone_montagne"].map(lambda v: v is True)[c["massif"].isna()].sum())
+    want = expect["zone_montagne"]
+    ok = classed == want["classees"] and outside == want["hors_massif"]
+    return CheckResult(
+        "zone de montagne",
+        ok,
+        f"{classed} communes classées (attendu {want['classees']}), dont {outside} hors massif"
+        f" (attendu {want['hors_massif']})",
+    )
+
+
+def _zoning_versions(layers: Layers, expect: dict[str, Any]) -> CheckResult:
+    c = layers.communes
+    dated = c[c["zonage_medecins_2_arrete"].notna()]
+    bad_class = dated["zonage_medecins_2"].dropna().map(lambda z: z not in ZONES).sum()
+    bad_date = (~dated["zonage_medecins_2_arrete"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")).sum()
+    dates = ", ".join(sorted(set(dated["zonage_medecins_2_arrete"]))) or "aucune"
+    return CheckResult(
+        "versions datées du zonage médecins",
+        bool(bad_class == 0 and bad_date == 0),
+        f"{len(dated)} commune(s) avec une version datée (arrêtés : {dates}) ; classes"
+        f" invalides : {bad_class}, dates invalides : {bad_date}",
     )
 
 
@@ -184,6 +224,9 @@ CHECKS: tuple[Callable[[Layers, dict[str, Any]], CheckResult], ...] = (
     _qpv,
     _zrr_frr,
     _departements,
+    _zoning_versions,
+    _montagne,
+    _frr_labels,
 )
 
 
@@ -213,6 +256,9 @@ _NAMES = {
     "_qpv": "QPV 2015",
     "_zrr_frr": "ZRR et FRR sur toutes les communes",
     "_departements": "départements",
+    "_zoning_versions": "versions datées du zonage médecins",
+    "_montagne": "zone de montagne",
+    "_frr_labels": "FRR contrôlé par la liste à libellés",
 }
 
 

@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from branca.element import Figure
+
 from geo import atomic, paths
 from geo.webmap.builder import TITLE, build_map
 from geo.webmap.layer import WebLayer
+from geo.webmap.style import NO_POLICY, MapPolicy
 from zonage.errors import InvalidInput
 from zonage.text import quoted
 
@@ -34,13 +37,18 @@ def render_html(
     departement: str | None = None,
     layers: Sequence[str] | None = None,
     tiles: bool = True,
+    policy: MapPolicy = NO_POLICY,
 ) -> str:
-    """The standalone page of the map (``web`` limited to ``departement`` if given).
+    """The standalone page of the map (``web`` limited to ``departement`` if given), with the
+    caller's ``policy`` facts (priority departments, dated titles).
 
     Raises :class:`InvalidInput` for an unknown department or layer.
     """
-    fmap = build_map(web, layers=layers, departement=departement, mode="standalone", tiles=tiles)
+    fmap = build_map(
+        web, layers=layers, departement=departement, mode="standalone", tiles=tiles, policy=policy
+    )
     figure = fmap.get_root()
+    assert isinstance(figure, Figure)  # a folium map's root is always its figure
     where = (
         "Occitanie" if departement is None else f"{web.departements[departement]} ({departement})"
     )
@@ -56,11 +64,12 @@ def write_html(
     departement: str | None = None,
     layers: Sequence[str] | None = None,
     tiles: bool = True,
+    policy: MapPolicy = NO_POLICY,
 ) -> Export:
     """Write the standalone page to ``out`` atomically (a reader never sees half a file)."""
     start = time.perf_counter()
     out = check_map_file(out)
-    page = render_html(web, departement=departement, layers=layers, tiles=tiles)
+    page = render_html(web, departement=departement, layers=layers, tiles=tiles, policy=policy)
     data = page.encode("utf-8")
     try:
         atomic.write_bytes(out, data)  # with the mode open() would give: the map is shared

@@ -3,7 +3,7 @@ the topology of the joined layer (the dictionary written as ``build_report.json`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -11,7 +11,9 @@ import shapely
 
 from geo import settings
 from geo.join import Loaded
+from geo.loaders.datasante import class_changes
 from geo.manifest import Manifest
+from geo.schema import DATED_ZONING_SOURCE, REFERENCE_ZONING_ORDER, REFERENCE_ZONING_SOURCE
 
 
 def topology_figures(communes: gpd.GeoDataFrame, region: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -59,7 +61,6 @@ def per_department(communes: pd.DataFrame) -> list[dict[str, Any]]:
                 **{f"frr_{k}": int(f.get(k, 0)) for k in (0, 1, 2, 4, 5)},
                 "communes_qpv2015": int((g["qpv2015_codes"].map(len) > 0).sum()),
                 "communes_qpv2024": int((g["qpv2024_codes"].map(len) > 0).sum()),
-                "prioritaire": bool(g["departement_prioritaire"].iloc[0]),
             }
         )
     return out
@@ -90,8 +91,8 @@ def _summary(
         "communes_par_massif": {k: int(v) for k, v in communes["massif"].value_counts().items()},
         "communes_par_zrr": {k: int(v) for k, v in communes["zrr"].value_counts().items()},
         "communes_sans_zrr": int(communes["zrr"].isna().sum()),
-        "communes_par_frr": {
-            int(k): int(v) for k, v in communes["frr_code"].value_counts().items()
+        "communes_par_frr": {  # the index holds the FRR codes
+            int(cast(float, k)): int(v) for k, v in communes["frr_code"].value_counts().items()
         },
         "communes_sans_frr": int(communes["frr_code"].isna().sum()),
         "qpv2015": len(loaded.qpv2015.frame),
@@ -122,5 +123,59 @@ def build_report(
         "massifs": loaded.massifs.report,
         "zrr": loaded.zrr.report,
         "frr": loaded.frr.report,
+        "zonage_versions": zoning_versions(manifest, loaded),
+        "zonage_medecins_date": {
+            **loaded.zoning_table.report,
+            "changements": zoning_changes(loaded),
+        },
+        "zone_montagne": {
+            **loaded.montagne.report,
+            "classees_hors_massif": loaded.montagne_outside_massifs,
+        },
+        "frr_controle": loaded.frr_check,
         "sources": [f.as_dict() for f in manifest.files],
     }
+
+
+def zoning_versions(manifest: Manifest, loaded: Loaded) -> list[dict[str, Any]]:
+    """Each doctor zoning version of the layer: from when, its source file and checksum."""
+    reference = manifest.one("zonage_medecins")
+    table = loaded.zoning_table.report
+    return [
+        {
+            "depuis": REFERENCE_ZONING_ORDER,
+            "source": REFERENCE_ZONING_SOURCE,
+            "fichier": reference.path.rsplit("/", 1)[-1],
+            "sha256": reference.sha256,
+            "communes": int(loaded.zoning.classes["zonage_medecins"].notna().sum()),
+        },
+        {
+            "depuis": ", ".join(table["dates_arrete"]) or None,
+            "source": DATED_ZONING_SOURCE,
+            "fichier": loaded.zoning_table_path.name,
+            "sha256": loaded.zoning_table_sha256,
+            "communes": sum(table["communes_par_classe"].values()),
+        },
+    ]
+
+
+def zoning_changes(loaded: Loaded) -> dict[str, list[dict[str, Any]]]:
+    """Communes whose class differs between the reference version and the dated table, by
+    department."""
+    changes = class_changes(loaded.zoning_table.frame, loaded.zoning.classes)
+    cog = loaded.cog.communes
+    names = dict(zip(cog["insee"], cog["nom"], strict=True))
+    deps = dict(zip(cog["insee"], cog["departement"], strict=True))
+    out: dict[str, list[dict[str, Any]]] = {}
+    columns = ("insee", "avant", "apres", "arrete")
+    for insee, avant, apres, arrete in zip(*(changes[c] for c in columns), strict=True):
+        out.setdefault(deps[insee], []).append(
+            {
+                "insee": insee,
+                "nom": names.get(insee),
+                "avant": avant,
+                "apres": apres,
+                "depuis": arrete.isoformat() if arrete else None,
+            }
+        )
+    return out

@@ -106,9 +106,8 @@ class PlaceLookup:
         self._geoms = np.asarray(communes.geometry.values, dtype=object)
         shapely.prepare(self._geoms)
         self._tree = STRtree(self._geoms)
-        self.bounds: tuple[float, float, float, float] = tuple(  # type: ignore[assignment]
-            float(v) for v in shapely.total_bounds(self._geoms)
-        )
+        minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(self._geoms))
+        self.bounds: tuple[float, float, float, float] = (minx, miny, maxx, maxy)
 
         qpv = layers.qpv2015.sort_values("code_qp", kind="stable").reset_index(drop=True)
         self._qpv_geoms = np.asarray(qpv.geometry.values, dtype=object)
@@ -234,6 +233,7 @@ class PlaceLookup:
         x = np.asarray(lons, dtype=float)
         y = np.asarray(lats, dtype=float)
         points = shapely.points(x, y)
+        assert isinstance(points, np.ndarray)  # 1-D coordinates give an array, never one Point
         return self._locate_points(points, x, y)
 
     def _locate_points(self, points: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -254,7 +254,7 @@ class PlaceLookup:
 
         Columns: ``lon``, ``lat``, ``inside`` (False outside Occitanie or at sea), ``insee``,
         ``nom``, ``departement``, ``zonage_medecins``, ``qpv_code``, ``qpv_nom`` (2015 QPV
-        containing the point), ``massif``, ``zrr``, ``frr_code``, ``departement_prioritaire``.
+        containing the point), ``massif``, ``zrr``, ``frr_code``.
         Text columns are categoricals; rows outside the region hold missing values.
         Non-finite coordinates are treated as outside.
         """
@@ -263,6 +263,7 @@ class PlaceLookup:
         if x.shape != y.shape or x.ndim != 1:
             raise InvalidInput("Longitudes et latitudes doivent être deux listes de même longueur.")
         points = shapely.points(x, y)
+        assert isinstance(points, np.ndarray)  # 1-D coordinates give an array, never one Point
         commune = self._locate_points(points, x, y)
         qpv = _first_hit(self._qpv_tree, self._qpv_geoms, points, x, y)
         return self._columns.frame(x, y, commune, qpv)
@@ -344,7 +345,6 @@ class _FactColumns:
         self._qpv_code = _encode(np.array([q.code for q in qpv], dtype=object))
         self._qpv_nom = _encode(np.array([q.nom for q in qpv], dtype=object))
         self._frr = table.frr_code.astype(np.int16)
-        self._prio = table.departement_prioritaire.astype(bool)
 
     def frame(
         self, x: np.ndarray, y: np.ndarray, commune: np.ndarray, qpv: np.ndarray
@@ -357,7 +357,6 @@ class _FactColumns:
         columns["qpv_code"] = _decode(self._qpv_code, qpv)
         columns["qpv_nom"] = _decode(self._qpv_nom, qpv)
         columns["frr_code"] = pd.arrays.IntegerArray(self._frr[safe], ~inside)
-        columns["departement_prioritaire"] = pd.arrays.BooleanArray(self._prio[safe], ~inside)
         order = [
             "lon",
             "lat",
@@ -371,7 +370,6 @@ class _FactColumns:
             "massif",
             "zrr",
             "frr_code",
-            "departement_prioritaire",
         ]
         return pd.DataFrame({k: columns[k] for k in order}, copy=False)
 

@@ -12,7 +12,7 @@ import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -159,9 +159,9 @@ class NameIndex:
 
     def __init__(
         self,
-        insee: Sequence[str],
-        nom: Sequence[str],
-        departement: Sequence[str],
+        insee: Iterable[str],
+        nom: Iterable[str],
+        departement: Iterable[str],
         population: Sequence[int],
         alias_noms: Sequence[Sequence[str]],
         codes_postaux: Sequence[Sequence[str]],

@@ -10,12 +10,13 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
-from zonage.place import PlaceFacts, Qpv
+from geo.schema import DATED_ZONING_SOURCE, REFERENCE_ZONING_ORDER, REFERENCE_ZONING_SOURCE
+from zonage.place import PlaceFacts, Qpv, Zone, ZoningVersion, ZrrStatus
 
 
 def as_list(value: Any) -> list[Any]:
@@ -39,33 +40,74 @@ def optional_str(value: Any) -> str | None:
     return text or None
 
 
-def qpv_list(codes: Iterable[str], noms: Iterable[str]) -> tuple[Qpv, ...]:
-    """Pair QPV codes with their names (names may be missing)."""
+def qpv_list(codes: Any, noms: Any) -> tuple[Qpv, ...]:
+    """Pair QPV codes with their names (names may be missing); cells as :func:`as_list` takes."""
     codes, noms = as_list(codes), as_list(noms)
     return tuple(
         Qpv(code=str(c), nom=str(noms[k]) if k < len(noms) else "") for k, c in enumerate(codes)
     )
 
 
+def optional_zone(value: Any) -> Zone | None:
+    """A doctor-zoning class cell (the layer's codes are checked when it is built)."""
+    return cast("Zone | None", optional_str(value))
+
+
+def optional_bool(value: Any) -> bool | None:
+    """A true/false cell, or None for a missing value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return bool(value)
+
+
+def zoning_versions(row: Mapping[str, Any]) -> tuple[ZoningVersion, ...]:
+    """The doctor zoning versions of one commune row, oldest first: the reference one, then
+    the dated table's when it is known for the commune."""
+    versions = [
+        ZoningVersion(
+            depuis=REFERENCE_ZONING_ORDER,
+            classe=optional_zone(row.get("zonage_medecins")),
+            arrete=REFERENCE_ZONING_ORDER,
+            source=REFERENCE_ZONING_SOURCE,
+        )
+    ]
+    arrete = optional_str(row.get("zonage_medecins_2_arrete"))
+    if arrete is not None:
+        versions.append(
+            ZoningVersion(
+                depuis=arrete,
+                classe=optional_zone(row.get("zonage_medecins_2")),
+                arrete=arrete,
+                source=DATED_ZONING_SOURCE,
+                tvs_code=optional_str(row.get("tvs_code")),
+                tvs_nom=optional_str(row.get("tvs_nom")),
+            )
+        )
+    return tuple(sorted(versions, key=lambda v: v.depuis))
+
+
 def commune_facts(row: Mapping[str, Any], vintages: Mapping[str, str]) -> PlaceFacts:
-    """Commune-level place facts of one row of the commune layer."""
-    population = row.get("population")
+    """Commune-level place facts of one row of the commune layer (doctor zoning: the
+    reference version; :meth:`PlaceFacts.on` picks the one in force on a date)."""
+    population: Any = row.get("population")
     return PlaceFacts(
         insee=str(row["insee"]),
         nom=str(row["nom"]),
         departement=str(row["departement"]),
         departement_nom=str(row.get("departement_nom") or ""),
-        zonage_medecins=optional_str(row.get("zonage_medecins")),  # type: ignore[arg-type]
+        zonage_medecins=optional_zone(row.get("zonage_medecins")),
         massif=optional_str(row.get("massif")),
-        zrr=str(row["zrr"]),  # type: ignore[arg-type]
+        zrr=cast(ZrrStatus, str(row["zrr"])),
         frr_code=int(row["frr_code"]),
-        departement_prioritaire=bool(row["departement_prioritaire"]),
         precision="commune",
         qpv2015_commune=qpv_list(row.get("qpv2015_codes"), row.get("qpv2015_noms")),
         qpv2024=qpv_list(row.get("qpv2024_codes"), row.get("qpv2024_noms")),
         population=None if optional_str(population) is None else int(population),
         codes_postaux=tuple(str(c) for c in as_list(row.get("codes_postaux"))),
         vintages=dict(vintages),
+        zone_montagne=optional_bool(row.get("zone_montagne")),
+        zonage_medecins_arrete=REFERENCE_ZONING_ORDER,
+        zonage_versions=zoning_versions(row),
     )
 
 
@@ -114,7 +156,6 @@ class CommuneTable:
     massif: np.ndarray
     zrr: np.ndarray
     frr_code: np.ndarray
-    departement_prioritaire: np.ndarray
     facts: tuple[PlaceFacts, ...]
 
     def __len__(self) -> int:
@@ -123,7 +164,8 @@ class CommuneTable:
 
 def build_table(communes: pd.DataFrame, vintages: Mapping[str, str]) -> CommuneTable:
     """Precompute the facts of every commune row (rows keep their order)."""
-    records = communes.drop(columns=["geometry"], errors="ignore").to_dict("records")
+    rows = communes.drop(columns=["geometry"], errors="ignore").to_dict("records")
+    records = cast(list[dict[str, Any]], rows)  # the layer's column names are strings
     facts = tuple(commune_facts(r, vintages) for r in records)
 
     def column(name: str) -> np.ndarray:
@@ -138,6 +180,5 @@ def build_table(communes: pd.DataFrame, vintages: Mapping[str, str]) -> CommuneT
         massif=column("massif"),
         zrr=column("zrr"),
         frr_code=np.array([f.frr_code for f in facts], dtype=np.int16),
-        departement_prioritaire=np.array([f.departement_prioritaire for f in facts], dtype=bool),
         facts=facts,
     )

@@ -34,6 +34,9 @@ def render_markdown(report: dict[str, Any]) -> str:
             *_zoning(report["zonage_medecins"]),
             *_qpv(report["qpv2015"], report["qpv2024"]),
             *_massifs_zrr_frr(report),
+            *_zoning_versions(report),
+            *_montagne(report["zone_montagne"]),
+            *_frr_check(report["frr_controle"]),
             *_sources(report["sources"]),
         ]
     )
@@ -92,7 +95,6 @@ _DEPARTMENT_HEADERS = [
     "FRR 0/1/2/4/5",
     "QPV 2015",
     "QPV 2024",
-    "prioritaire",
 ]
 
 
@@ -113,7 +115,6 @@ def _departments(deps: list[dict[str, Any]]) -> list[str]:
             "/".join(str(d[f"frr_{k}"]) for k in (0, 1, 2, 4, 5)),
             d["communes_qpv2015"],
             d["communes_qpv2024"],
-            "oui" if d["prioritaire"] else "",
         ]
         for d in deps
     ]
@@ -268,6 +269,77 @@ def _massifs_zrr_frr(report: dict[str, Any]) -> list[str]:
             [[p["insee"], p["zrr_detail"]] for p in zrr["communes_partiellement_classees"]],
         ),
         f"- FRR : {_kv(report['frr']['communes_par_code'])}.",
+        "",
+    ]
+
+
+def _zoning_versions(report: dict[str, Any]) -> list[str]:
+    d = report["zonage_medecins_date"]
+    listings = (
+        ("codes inconnus", d["codes_inconnus"]),
+        ("codes invalides", d["codes_invalides"]),
+        ("codes hors Occitanie", d["hors_occitanie"]),
+        ("codes ambigus", d["codes_ambigus"]),
+        ("région incohérente", d["region_incoherente"]),
+        ("classes invalides", d["classes_invalides"]),
+        ("dates invalides", d["dates_invalides"]),
+        ("conflits", d["conflits"]),
+    )
+    changes = d["changements"]
+    return [
+        "## Versions du zonage médecins",
+        "",
+        *_table(
+            ["en vigueur depuis", "source", "fichier", "communes classées", "sha256"],
+            [
+                [v["depuis"] or "?", v["source"], v["fichier"], v["communes"], v["sha256"]]
+                for v in report["zonage_versions"]
+            ],
+        ),
+        f"- Table DataSanté {d['fichier']} : {d['lignes_lues']} lignes, "
+        f"{d['lignes_occitanie']} d'Occitanie ; lignes par statut : "
+        f"{_kv(d['lignes_par_statut'])} ; autres régions : {_kv(d['lignes_autres_regions'])}.",
+        f"- Communes nommées : {d['communes_nommees']} ({_kv(d['communes_par_statut'])}) ; "
+        f"par classe : {_kv(d['communes_par_classe'])} ; dates d'arrêté : "
+        f"{_kv(d['dates_arrete'])} ; communes absentes de la table : "
+        f"{len(d['communes_absentes'])}.",
+        *[f"- {label} : " + "; ".join(str(x) for x in rows) for label, rows in listings if rows],
+        "",
+        "### Changements de classe (référence 2022 → table DataSanté), par département",
+        "",
+        *_table(
+            ["dép.", "insee", "commune", "avant", "après", "depuis"],
+            [
+                [dep, c["insee"], c["nom"], c["avant"] or "-", c["apres"], c["depuis"]]
+                for dep, rows in sorted(changes.items())
+                for c in rows
+            ],
+        ),
+    ]
+
+
+def _montagne(m: dict[str, Any]) -> list[str]:
+    return [
+        "## Zone de montagne",
+        "",
+        f"- {m['lignes_fichier']} lignes nationales, {m['lignes_region']} en Occitanie "
+        f"({_kv(m['lignes_region_par_valeur'])}) ; communes : {_kv(m['communes_par_statut'])}.",
+        f"- Codes introuvables : {', '.join(m['codes_introuvables']) or 'aucun'}.",
+        f"- Classées en zone de montagne hors de tout massif : {len(m['classees_hors_massif'])} "
+        f"({', '.join(m['classees_hors_massif']) or 'aucune'}).",
+        "",
+    ]
+
+
+def _frr_check(f: dict[str, Any]) -> list[str]:
+    return [
+        "## Contrôle FRR (liste nationale à libellés)",
+        "",
+        f"- {f['communes_comparees']} communes comparées ; libellés : "
+        f"{_kv(f['communes_par_libelle'])}.",
+        f"- Différences de code : {len(f['differences'])} ; absentes de la liste : "
+        f"{len(f['absentes_de_la_liste'])} ; absentes du fichier FRR : "
+        f"{len(f['absentes_du_fichier_frr'])}.",
         "",
     ]
 

@@ -45,11 +45,16 @@ COMMUNE_COLUMNS = (
     "alias_codes",
     "zonage_medecins",
     "zonage_medecins_route",
+    "zonage_medecins_2",
+    "zonage_medecins_2_arrete",
+    "tvs_code",
+    "tvs_nom",
+    "zone_montagne",
+    "zone_montagne_detail",
     "massif",
     "zrr",
     "zrr_detail",
     "frr_code",
-    "departement_prioritaire",
     "qpv2015_codes",
     "qpv2015_noms",
     "qpv2024_codes",
@@ -74,10 +79,23 @@ NULLABLE_TEXT_COLUMNS = (
     "departement_nom",
     "zonage_medecins",
     "zonage_medecins_route",
+    "zonage_medecins_2",
+    "zonage_medecins_2_arrete",
+    "tvs_code",
+    "tvs_nom",
+    "zone_montagne_detail",
     "massif",
     "zrr",
     "zrr_detail",
 )
+#: The dated doctor zoning (a DataSanté table): class (None when the table gives none),
+#: ISO date of the ARS order it is in force from, and territoire de vie-santé. ``zonage_medecins``
+#: is the reference version (CartoSanté export, order of 4 May 2022).
+DATED_ZONING_COLUMNS = ("zonage_medecins_2", "zonage_medecins_2_arrete", "tvs_code", "tvs_nom")
+#: Reference version of ``zonage_medecins``: its order and its source.
+REFERENCE_ZONING_ORDER = "2022-05-04"
+REFERENCE_ZONING_SOURCE = "export CartoSanté (mai 2025)"
+DATED_ZONING_SOURCE = "table DataSanté des communes"
 #: Values of the ``zrr`` column.
 ZRR_VALUES = ("classee", "non_classee", "partiellement_classee")
 

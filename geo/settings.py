@@ -207,7 +207,7 @@ NPM_REGISTRY_URL: str = _url("ZONAGE_NPM_REGISTRY", "https://registry.npmjs.org"
 DEBUG: bool = (_env("ZONAGE_DEBUG") or "0").strip() not in ("0", "")
 
 #: Version of the built-layer format; ``geo.layer.load`` refuses a build of another version.
-LAYER_FORMAT_VERSION: int = 1
+LAYER_FORMAT_VERSION: int = 2  # 2: zoning versions and zone de montagne, no priority column
 
 #: Debian's Chromium, driven by the browser tests and the app benchmark, and its flags: without
 #: the background-networking ones it keeps calling home, which a closed network refuses noisily.

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from application.cli import main
+from application.render.policy import map_policy
 from geo import settings
 from geo.export import write_html
 from geo.webmap import web_layer
@@ -120,7 +121,7 @@ def _communes_drawn(page: Any) -> int:
 
 def test_exported_region_renders_offline(page: Page, layers, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "occitanie.html"
-    write_html(web_layer(layers), out)
+    write_html(web_layer(layers), out, policy=map_policy())
     p = page.page
     p.goto(out.as_uri())
     p.wait_for_selector(".zonage-legend section[data-layer='zonage']")

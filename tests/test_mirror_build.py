@@ -109,8 +109,8 @@ def test_massifs_qpv_zrr_frr_priority(layers) -> None:
     assert idx.loc["30329", "zrr"] == "partiellement_classee"
     assert "30094 Corbès : NC" in idx.loc["30329", "zrr_detail"]
     assert set(c["zrr"]) == {"classee", "non_classee", "partiellement_classee"}
-    prio = sorted(c.loc[c["departement_prioritaire"], "departement"].unique())
-    assert prio == ["09", "32", "65"]
+    # Policy facts (the priority departments) are the catalogue's, read on a date: not stored.
+    assert "departement_prioritaire" not in c.columns
     assert len(layers.departements) == 13 and len(layers.region) == 1
 
 
@@ -123,6 +123,7 @@ def test_vintages_sources_and_report_files(layers, built_dir: Path) -> None:
         "massif",
         "zrr",
         "frr",
+        "zone_montagne",
     }
     assert all(s["origin"] and s["licence"] and s["vintage"] for s in layers.sources)
     meta = json.loads((built_dir / "metadata.json").read_text())

@@ -6,6 +6,8 @@ and the eligibility engine (which reads them). It holds no geometry.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -24,8 +26,6 @@ FRR_LABELS: dict[int, str] = {
     5: "FRR+",
 }
 
-PRIORITY_DEPARTMENTS: tuple[str, ...] = ("09", "32", "65")
-
 # How precisely the place is known: a point (click, address) decides QPV membership;
 # a commune (code, name, postal code) does not.
 Precision = Literal["point", "commune"]
@@ -40,6 +40,22 @@ class Qpv:
 
 
 @dataclass(frozen=True)
+class ZoningVersion:
+    """One version of the doctor zoning of a commune, in force from ``depuis`` (ISO date).
+
+    ``classe`` is None when that version gives the commune no usable class; ``arrete`` is the
+    ISO date of the ARS order, None when unknown; ``tvs_code`` / ``tvs_nom`` the territoire de
+    vie-santé when the source gives it."""
+
+    depuis: str
+    classe: Zone | None
+    arrete: str | None
+    source: str
+    tvs_code: str | None = None
+    tvs_nom: str | None = None
+
+
+@dataclass(frozen=True)
 class PlaceFacts:
     """Every zoning fact the aids depend on, for one place.
 
@@ -48,6 +64,11 @@ class PlaceFacts:
     (their shapes are not available, so they never decide a point).
     ``zonage_medecins`` is ``None`` when the source does not class the commune.
     ``vintages`` maps a layer name to a short text saying which source and year it is.
+    ``zonage_versions`` lists the doctor zoning versions known for the commune, oldest first;
+    ``zonage_medecins`` and ``zonage_medecins_arrete`` are those of the version in use (the
+    oldest unless :meth:`on` chose another). ``zone_montagne`` is None when the commune is
+    partly classed or absent from the list. ``date_notes`` are notes that hold on the date of
+    the question (a newer zoning order not loaded for the commune).
     """
 
     insee: str
@@ -58,7 +79,6 @@ class PlaceFacts:
     massif: str | None
     zrr: ZrrStatus
     frr_code: int
-    departement_prioritaire: bool
     precision: Precision = "commune"
     lon: float | None = None
     lat: float | None = None
@@ -69,6 +89,37 @@ class PlaceFacts:
     codes_postaux: tuple[str, ...] = ()
     vintages: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    zone_montagne: bool | None = None
+    zonage_medecins_arrete: str | None = None
+    tvs: dict[str, str] | None = None
+    zonage_versions: tuple[ZoningVersion, ...] = ()
+    date_notes: tuple[str, ...] = ()
+
+    def version_on(self, on: dt.date) -> ZoningVersion | None:
+        """The zoning version in force on ``on``: the latest one started by then, else the
+        oldest known (None when no version is known)."""
+        day = on.isoformat()
+        started = [v for v in self.zonage_versions if v.depuis <= day]
+        if started:
+            return started[-1]
+        return self.zonage_versions[0] if self.zonage_versions else None
+
+    def on(self, on: dt.date) -> PlaceFacts:
+        """The same facts with the doctor zoning of the version in force on ``on``."""
+        version = self.version_on(on)
+        if version is None or (
+            version.classe == self.zonage_medecins and version.arrete == self.zonage_medecins_arrete
+        ):
+            return self
+        tvs = None
+        if version.tvs_code:
+            tvs = {"code": version.tvs_code, "nom": version.tvs_nom or ""}
+        return dataclasses.replace(
+            self,
+            zonage_medecins=version.classe,
+            zonage_medecins_arrete=version.arrete,
+            tvs=tvs or self.tvs,
+        )
 
     @property
     def frr(self) -> str:

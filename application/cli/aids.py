@@ -109,7 +109,7 @@ def parse_aid_id(text: str, ids: Sequence[str]) -> str:
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The ``--json`` document: the place (as ``zonage lookup --json``), date, profile, aids."""
     doc = answer.to_dict()
-    doc["place"] = lookup_json(answer.place)
+    doc["place"] = lookup_json(answer.place, answer.date)
     return doc
 
 
@@ -120,7 +120,7 @@ def format_answer(answer: Answer) -> str:
     """The readable French output: the place, then the aids grouped by profile."""
     counts = answer.to_dict()["counts"]
     head = [
-        format_place(answer.place).rstrip("\n"),
+        format_place(answer.place, answer.date).rstrip("\n"),
         "",
         f"Aides au {fr_date(answer.date)} — profil : "
         + (

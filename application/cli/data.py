@@ -4,11 +4,14 @@ or gather the sources into the cache."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
-from zonage.errors import DataError
-from zonage.text import quoted
+from zonage.errors import DataError, InvalidInput
+from zonage.place import PlaceFacts
+from zonage.text import fr_date, quoted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p_build.add_argument(
         "--out", type=Path, metavar="DIR", help="dossier de sortie (défaut : data/build)"
+    )
+    p_build.add_argument(
+        "--zoning-table",
+        type=Path,
+        metavar="FICHIER",
+        help="table DataSanté des communes (zonage médecins daté) à lire au lieu de l'extrait"
+        " du miroir",
     )
     p_build.add_argument(
         "--if-missing",
@@ -68,7 +78,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p_fetch.add_argument(
         "--cache", type=Path, metavar="DIR", help="dossier cible (défaut : data/cache)"
     )
+    p_fetch.add_argument(
+        "--zoning-table",
+        type=Path,
+        nargs="?",
+        const=Path(),
+        metavar="DIR",
+        help="télécharger seulement la table DataSanté des communes actuelle (zonage médecins"
+        " daté) dans DIR (défaut : data/cache/datasante), à donner ensuite à"
+        " `data build --zoning-table`",
+    )
     p_fetch.set_defaults(func=_fetch)
+    _register_diff(sub)
+
+
+def _register_diff(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p_diff = sub.add_parser(
+        "diff",
+        help="communes dont le zonage médecins change entre deux dates",
+        description="Liste, par département, les communes dont la classe du zonage médecins"
+        " en vigueur diffère entre deux dates (versions de la couche construite).",
+    )
+    p_diff.add_argument("--from", dest="date_from", required=True, metavar="AAAA-MM-JJ")
+    p_diff.add_argument("--to", dest="date_to", required=True, metavar="AAAA-MM-JJ")
+    p_diff.add_argument(
+        "--dir", type=Path, metavar="DIR", help="dossier de la couche (défaut : data/build)"
+    )
+    p_diff.add_argument("--json", action="store_true", help="sortie JSON (pour les scripts)")
+    p_diff.set_defaults(func=_diff)
 
 
 def _up_to_date(out: Path) -> str | None:
@@ -100,12 +137,17 @@ def _build(args: argparse.Namespace) -> int:
     out = paths.check_build_dir(args.out or settings.BUILD_DIR)
     if args.mirror is not None:
         paths.check_input_dir(args.mirror, "le miroir", _MIRROR_HINT)
+    if args.zoning_table is not None and not args.zoning_table.is_file():
+        raise InvalidInput(
+            f"table de zonage {quoted(args.zoning_table)} introuvable.",
+            hint="Donnez le fichier CSV de la table des communes DataSanté.",
+        )
     if args.if_missing:
         kept = _up_to_date(out)
         if kept:
             print(kept, file=sys.stderr)
             return 0
-    result = build(mirror=args.mirror, out_dir=out)
+    result = build(mirror=args.mirror, out_dir=out, zoning_table=args.zoning_table)
     print(f"couche communale écrite dans {quoted(result.out_dir)} en {result.seconds:.1f} s")
     return 0
 
@@ -136,6 +178,8 @@ def _fetch(args: argparse.Namespace) -> int:
     from geo import paths, settings
     from geo.fetch import fetch
 
+    if args.zoning_table is not None:
+        return _fetch_zoning_table(args.zoning_table)
     mirror = args.mirror
     if mirror is not None:
         paths.check_input_dir(
@@ -149,4 +193,66 @@ def _fetch(args: argparse.Namespace) -> int:
         mirror = settings.MIRROR_DIR
     cache = fetch(mirror=mirror, cache=args.cache)
     print(f"sources vérifiées dans {cache}")
+    return 0
+
+
+def _fetch_zoning_table(folder: Path) -> int:
+    from geo import paths, settings
+    from geo.fetch import stderr_progress
+    from geo.loaders.datasante_fetch import fetch_commune_table
+
+    folder = folder if folder != Path() else settings.CACHE_DIR / "datasante"
+    paths.check_length(folder, "le dossier de la table")
+    folder.mkdir(parents=True, exist_ok=True)
+    table = fetch_commune_table(folder, progress=stderr_progress)
+    print(
+        f"table DataSanté écrite dans {quoted(table.path)} (sha256 {table.sha256}) ; "
+        f"construisez avec : zonage data build --zoning-table {table.path}"
+    )
+    return 0
+
+
+def zoning_diff(facts: Iterable[PlaceFacts], start: dt.date, end: dt.date) -> dict[str, list]:
+    """Communes whose doctor zoning class in force differs between ``start`` and ``end``, by
+    department: ``insee, nom, avant, apres, arrete`` (order of the version at ``end``)."""
+    out: dict[str, list[dict[str, str | None]]] = {}
+    for f in facts:
+        before, after = f.version_on(start), f.version_on(end)
+        old = before.classe if before else f.zonage_medecins
+        new = after.classe if after else f.zonage_medecins
+        if old != new:
+            out.setdefault(f.departement, []).append(
+                {
+                    "insee": f.insee,
+                    "nom": f.nom,
+                    "avant": old,
+                    "apres": new,
+                    "arrete": after.arrete if after else None,
+                }
+            )
+    return dict(sorted(out.items()))
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from application.cli._output import emit
+    from geo.lookup import get_lookup
+    from zonage.engine import parse_date
+
+    start, end = parse_date(args.date_from), parse_date(args.date_to)
+    changes = zoning_diff(get_lookup(args.dir).table.facts, start, end)
+
+    def text() -> str:
+        lines = [f"Zonage médecins : changements du {fr_date(start)} au {fr_date(end)}"]
+        for dep, rows in changes.items():
+            lines.append(f"{dep} : {len(rows)} commune(s)")
+            lines += [
+                f"  {r['insee']} {r['nom']} : {r['avant'] or '—'} → {r['apres'] or '—'}"
+                for r in rows
+            ]
+        if not changes:
+            lines.append("Aucune commune ne change de classe.")
+        return "\n".join(lines) + "\n"
+
+    doc = {"du": start.isoformat(), "au": end.isoformat(), "par_departement": changes}
+    emit(args.json, lambda: doc, text)
     return 0

@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     departement = parse_departement(args.departement)
     layer_ids = parse_layers(args.layers)
     # Imported here: the other sub-commands do not pay for geopandas and folium.
+    from application.render.policy import map_policy
     from geo.export import check_map_file, write_html
     from geo.layer import load
     from geo.webmap.layer import web_layer
@@ -89,7 +90,12 @@ def run(args: argparse.Namespace) -> int:
     check_map_file(Path(args.out))  # before loading anything
     web = web_layer(load())
     result = write_html(
-        web, Path(args.out), departement=departement, layers=layer_ids, tiles=not args.no_tiles
+        web,
+        Path(args.out),
+        departement=departement,
+        layers=layer_ids,
+        tiles=not args.no_tiles,
+        policy=map_policy(),  # the catalogue's rules of today
     )
     shown = ", ".join(layer_ids or LAYER_IDS)
     where = f"département {departement}" if departement else "Occitanie"

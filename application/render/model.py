@@ -8,13 +8,16 @@ the catalogue's own texts (contacts, sources), never in place data from the data
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from application.render.policy import frr_title, is_priority, priority_title, zrr_title
+from zonage.catalogue import load_catalogue
 from zonage.engine import A_VERIFIER, ELIGIBLE, NON_APPLICABLE, STATUS_LABELS, AidResult, Status
-from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts, Qpv
-from zonage.text import ZRR_LABELS, fr_number, refs, validity, zone_text
+from zonage.place import PlaceFacts, Qpv
+from zonage.text import ZRR_LABELS, fr_date, fr_number, refs, validity, zone_text
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,24 @@ def _qpvs(qpvs: Iterable[Qpv]) -> str:
     return "; ".join(f"{q.code} {q.nom}".strip() for q in qpvs) or "aucun"
 
 
-def place_card(place: PlaceFacts, *, notes: bool = True) -> Card:
-    """The place and its zone facts, with the source of each layer; ``notes=False`` leaves out
-    the place's notes (the command line has already written them on stderr)."""
+_MONTAGNE = {True: "commune classée", False: "commune non classée"}
+
+
+def _zoning_text(place: PlaceFacts) -> str:
+    """The class, the order it comes from and the territoire de vie-santé when known."""
+    text = zone_text(place.zonage_medecins)
+    if place.zonage_medecins_arrete:
+        text += f" (arrêté du {fr_date(place.zonage_medecins_arrete)})"
+    if place.tvs:
+        text += f" ; territoire de vie-santé {place.tvs['code']} {place.tvs['nom']}".rstrip()
+    return text
+
+
+def place_card(place: PlaceFacts, *, on: dt.date | None = None, notes: bool = True) -> Card:
+    """The place and its zone facts, the catalogue's dated rules read on ``on`` (today by
+    default), with the source of each layer; ``notes=False`` leaves out the place's notes (the
+    command line has already written them on stderr), not those of the date."""
+    rules, on = load_catalogue().rules, on or dt.date.today()
     if place.precision == "point" and place.lat is not None and place.lon is not None:
         where = f"point lat {place.lat:.5f}, lon {place.lon:.5f}"
         qpv = _qpvs([place.qpv] if place.qpv else [])
@@ -114,17 +132,15 @@ def place_card(place: PlaceFacts, *, notes: bool = True) -> Card:
         qpv = "non déterminé (il faut une adresse ou un point précis)"
     rows = [
         _row("Lieu", where),
-        _row("Zonage médecins", zone_text(place.zonage_medecins)),
+        _row("Zonage médecins", _zoning_text(place)),
         _row("QPV au point (contours 2015)", qpv),
         _row("QPV de la commune (liste 2015)", _qpvs(place.qpv2015_commune)),
         _row("QPV de la commune (liste 2024)", _qpvs(place.qpv2024)),
+        _row("Zone de montagne", _MONTAGNE.get(place.zone_montagne, "non déterminé")),
         _row("Massif", place.massif or "hors massif"),
-        _row("ZRR (jusqu'au 30/06/2024)", ZRR_LABELS.get(place.zrr, place.zrr)),
-        _row("FRR (depuis le 01/07/2024)", place.frr),
-        _row(
-            f"Département prioritaire ({', '.join(PRIORITY_DEPARTMENTS)})",
-            "oui" if place.departement_prioritaire else "non",
-        ),
+        _row(zrr_title(rules), ZRR_LABELS.get(place.zrr, place.zrr)),
+        _row(frr_title(rules), place.frr),
+        _row(priority_title(rules, on), "oui" if is_priority(place, rules, on) else "non"),
     ]
     if place.population is not None:
         rows.append(_row("Population municipale", fr_number(place.population)))
@@ -135,7 +151,8 @@ def place_card(place: PlaceFacts, *, notes: bool = True) -> Card:
         title=place.nom,
         context=f"{place.departement_nom} ({place.departement})",
         rows=tuple(rows),
-        notes=place.notes if notes else (),
+        # Notes tied to the date (a newer zoning order) were never written on stderr.
+        notes=(place.notes if notes else ()) + place.date_notes,
         # Texts of the data files: shown as they are, never searched for links.
         sources=tuple((v,) for v in place.vintages.values()),
     )

@@ -46,7 +46,7 @@ def qpv_in_zac(layers):
         if (
             c["zonage_medecins"] == "ZAC"
             and c["massif"] is None
-            and not c["departement_prioritaire"]
+            and c["departement"] not in ("09", "32", "65")  # no priority department
             and len(c["qpv2024_codes"]) > 0
         ):
             point = row.geometry.representative_point()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from application.cli import main
+from application.cli.lookup import format_place, lookup_json
 from geo import settings
+from zonage.tests.places import make_place
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,6 +69,22 @@ def test_json_by_insee(cli, capsys, layers):
     row = layers.communes.set_index("insee").loc["31555"]
     assert doc["zonage_medecins"] == row["zonage_medecins"]
     assert doc["departement_prioritaire"] is False
+
+
+def test_priority_department_is_read_from_the_rules_on_the_date():
+    """``departement_prioritaire`` is not in the data layer: the catalogue's rule says it on the
+    date asked (its departments apply from 7 May 2022), and the text rows say the same."""
+    foix = make_place("ZAR", departement="09")
+    toulouse = make_place("ZAR", departement="31")
+    assert lookup_json(foix, dt.date(2022, 5, 6))["departement_prioritaire"] is False
+    assert lookup_json(foix, dt.date(2022, 5, 7))["departement_prioritaire"] is True
+    assert lookup_json(toulouse, dt.date(2025, 1, 1))["departement_prioritaire"] is False
+    assert lookup_json(foix)["departement_prioritaire"] is True  # today
+    text = format_place(foix, dt.date(2022, 5, 6))
+    assert "Département prioritaire (aucun à cette date) : non" in text
+    text = format_place(foix, dt.date(2025, 1, 1))
+    assert "Département prioritaire (09, 32, 65) : oui" in text
+    assert "ZRR (jusqu'au 30 juin 2024)" in text and "FRR (depuis le 1er juillet 2024)" in text
 
 
 def test_json_by_point_in_a_qpv(cli, capsys):
@@ -254,7 +273,7 @@ def test_usage_error_is_one_french_line(capsys):
 def test_internal_error_is_one_line_and_debug_shows_the_traceback(cli, capsys, monkeypatch):
     import application.cli.lookup as lookup_command
 
-    def broken(place):  # a bug in a renderer
+    def broken(place, on=None):  # a bug in a renderer
         raise KeyError("zonage_medecins")
 
     monkeypatch.setattr(lookup_command, "format_place", broken)

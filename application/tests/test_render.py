@@ -28,7 +28,6 @@ def _place(**changes: object) -> PlaceFacts:
         "massif": None,
         "zrr": "non_classee",
         "frr_code": 0,
-        "departement_prioritaire": False,
         "qpv2015_commune": (Qpv("QP031001", "Quartier A"), Qpv("QP031002", "Quartier B")),
         "population": 12345,
         "codes_postaux": ("31000", "31100"),

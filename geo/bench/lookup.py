@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -201,7 +202,7 @@ def _name_search(
     }
     everything: list[int] = []
     for kind, texts in queries.items():
-        samples = [_per_call(lambda t=t: lookup.search(t)) for t in texts]
+        samples = [_per_call(partial(lookup.search, t)) for t in texts]
         everything.extend(samples)
         p50n, p99n = _percentiles_us(samples)
         out(

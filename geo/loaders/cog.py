@@ -297,7 +297,9 @@ class CodeMapper:
         """``frame`` with, for the code in ``column`` (valid on ``since``), its current code
         (``insee``, None when it has none) and the route that led there (``route``)."""
         mapped = [self.to_current(c, since) for c in frame[column]]
-        return frame.assign(insee=[m[0] for m in mapped], route=[m[1] for m in mapped])
+        # list[Any]: pandas' stubs want a list of scalars, and None is not one for them.
+        insee: list[Any] = [m[0] for m in mapped]
+        return frame.assign(insee=insee, route=[m[1] for m in mapped])
 
     def to_current(self, code: str, since: str) -> tuple[str | None, str]:
         """``(current code, route)`` for a code valid on ``since`` (``YYYY-MM-DD``).
@@ -343,5 +345,5 @@ def rows_by_commune(frame: pd.DataFrame) -> dict[str, list[Any]]:
     :meth:`CodeMapper.with_current_codes`); rows without a current commune are left out."""
     parts: dict[str, list[Any]] = defaultdict(list)
     for r in frame.dropna(subset=["insee"]).itertuples(index=False):
-        parts[r.insee].append(r)
+        parts[str(r.insee)].append(r)
     return dict(parts)

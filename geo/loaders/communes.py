@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -78,15 +79,19 @@ def load_commune_polygons(paths: list[Path], mapper: CodeMapper) -> CommunePolyg
         )
 
     groups = polys.groupby("insee", sort=True)["geometry"]
-    merged = groups.apply(lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(g.values))
+    merged = groups.apply(
+        lambda g: g.iloc[0] if len(g) == 1 else shapely.union_all(np.asarray(g.values))
+    )
     frame = gpd.GeoDataFrame(
         {"insee": merged.index.astype(str)}, geometry=list(merged.values), crs=settings.STORAGE_CRS
     )
     invalid = ~frame.is_valid
     repaired = sorted(frame.loc[invalid, "insee"])
     if repaired:
-        frame.loc[invalid, "geometry"] = [
-            polygonal_part(g) for g in shapely.make_valid(frame.loc[invalid, "geometry"].values)
+        # pandas-stubs take only scalars as cell values, where geometries are valid ones.
+        frame.loc[invalid, "geometry"] = [  # type: ignore[index, assignment]
+            polygonal_part(g)
+            for g in shapely.make_valid(np.asarray(frame.loc[invalid, "geometry"].values))
         ]
     routes = Counter(polys["route"])
     report = {

@@ -34,6 +34,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -217,7 +218,7 @@ def load_datasante(path: Path, mapper: CodeMapper, communes: pd.DataFrame) -> Da
     records = []
     for i in range(n):
         code = str(col["com_code"][i]).strip()
-        rec = {
+        rec: dict[str, Any] = {
             "ligne": i + 2,  # line 1 is the header
             "com_code": code,
             "com_lib": col["com_lib"][i],

@@ -73,7 +73,9 @@ class Resource:
         """The resource of one ``resources`` item; None when it has no usable URL."""
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             return None
-        checksum = item.get("checksum") if isinstance(item.get("checksum"), dict) else {}
+        checksum = item.get("checksum")
+        if not isinstance(checksum, dict):
+            checksum = {}
         size = item.get("filesize")
         return cls(
             title=str(item.get("title") or ""),

@@ -1,7 +1,8 @@
 """Massif perimeter (loi Montagne, art. 5): the massif of each commune and the massif outlines.
 
-The perimeter contains every "zone de montagne" commune by law, so "commune de montagne ou de
-massif" is read as "in a massif perimeter" (the zone de montagne list itself is not available).
+The perimeter is one of the two readings of the brochure's "communes de montagne et de massif";
+the other, the zone de montagne classification, has its own loader (:mod:`geo.loaders.montagne`):
+some classed communes lie outside every massif perimeter.
 """
 
 from __future__ import annotations

@@ -58,7 +58,8 @@ def load_qpv2015(path: Path, mapper: CodeMapper, communes: pd.DataFrame | None =
     invalid = ~shapely.is_valid(gdf.geometry.values)
     metric_before = gdf.to_crs(settings.METRIC_CRS).area.sum()
     repaired = [polygonal_part(g) for g in shapely.make_valid(gdf.geometry.values[invalid])]
-    gdf.loc[invalid, "geometry"] = repaired
+    # pandas-stubs take only scalars as cell values, where geometries are valid ones.
+    gdf.loc[invalid, "geometry"] = repaired  # type: ignore[index, assignment]
     still_bad = ~gdf.is_valid | gdf.is_empty | ~gdf.geom_type.isin(["Polygon", "MultiPolygon"])
     if still_bad.any():
         raise data_error(

@@ -105,7 +105,7 @@ def build_index(
             if not isinstance(r, dict) or "code" not in r or not in_region(r["code"]):
                 continue
             own = r["code"] if r.get("type") == "commune-actuelle" else r.get("chefLieu", r["code"])
-            code, _ = mapper.to_current(own, COG2022_SINCE)
+            code, _ = mapper.to_current(str(own), COG2022_SINCE)
             idx.add_name(ROUTES[2], r.get("nom", ""), code)
             for p in r.get("codesPostaux", []) or []:
                 if code:
@@ -167,9 +167,11 @@ def load_doctor_zoning(path: Path, cog: Cog, index: MatchIndex) -> DoctorZoning:
     region = raw[raw["code_postal"].map(in_region)]
 
     records = []
-    for r in region.itertuples(index=False):
-        route, insee, candidates = match_row(index, r.code_postal, r.Nom_commune)
-        zone = ZONE_LABELS.get(r.Zonage)
+    route: str | None
+    columns = ("ligne", "code_postal", "Nom_commune", "Zonage")
+    for ligne, code_postal, nom_commune, zonage in zip(*(region[c] for c in columns), strict=True):
+        route, insee, candidates = match_row(index, code_postal, nom_commune)
+        zone = ZONE_LABELS.get(zonage)
         if insee is None:
             statut = route
             route = None
@@ -179,10 +181,10 @@ def load_doctor_zoning(path: Path, cog: Cog, index: MatchIndex) -> DoctorZoning:
             statut = "apparie"
         records.append(
             {
-                "ligne": int(r.ligne),
-                "code_postal": r.code_postal,
-                "nom_commune": r.Nom_commune,
-                "zonage": r.Zonage,
+                "ligne": int(ligne),
+                "code_postal": code_postal,
+                "nom_commune": nom_commune,
+                "zonage": zonage,
                 "statut": statut,
                 "insee": insee,
                 "route": route,
@@ -234,7 +236,7 @@ def _classes(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     matched = rows[rows["statut"] == "apparie"]
     by_commune: dict[str, list] = defaultdict(list)
     for r in matched.itertuples(index=False):
-        by_commune[r.insee].append(r)
+        by_commune[str(r.insee)].append(r)
     records, conflicts = [], []
     for insee, group in sorted(by_commune.items()):
         zones = {ZONE_LABELS[r.zonage] for r in group}

@@ -216,8 +216,10 @@ def compare_frr(frr: Frr, labels: FrrLabels) -> dict:
         "communes_par_libelle": labels.report.get("communes_par_libelle", {}),
         "communes_par_code": frr.report.get("communes_par_code", {}),
         "differences": [
-            {"insee": r.insee, "frr_code": int(r.frr_code_x), "frr_libelle": r.frr_libelle}
-            for r in differ.itertuples(index=False)
+            {"insee": insee, "frr_code": int(code), "frr_libelle": libelle}
+            for insee, code, libelle in zip(
+                differ["insee"], differ["frr_code_x"], differ["frr_libelle"], strict=True
+            )
         ],
         "absentes_de_la_liste": sorted(merged.loc[merged["_merge"] == "left_only", "insee"]),
         "absentes_du_fichier_frr": sorted(merged.loc[merged["_merge"] == "right_only", "insee"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import time
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ from zonage.errors import InvalidInput, NotFound, OutsideRegion, ServiceUnavaila
 
 def fast_ban(url: str, **kwargs) -> BanGeocoder:
     """A BAN geocoder with short waits, so retry tests stay quick."""
-    options = {"timeout": 2.0, "retries": 2, "backoff": 0.01}
+    options: dict[str, Any] = {"timeout": 2.0, "retries": 2, "backoff": 0.01}
     options.update(kwargs)
     return BanGeocoder(url, **options)
 
@@ -332,11 +333,11 @@ def test_gazetteer_kinds(lookup):
     assert coord.precision == "point" and coord.kind == "coordonnees"
     toulouse = gaz.search("toulouse")[0]
     assert toulouse.citycode == "31555" and toulouse.precision == "commune"
-    assert "commune" in toulouse.note
+    assert "commune" in (toulouse.note or "")
     assert lookup.names.code_index(toulouse.citycode) is not None
     assert {r.citycode for r in gaz.search("09200", limit=50)} >= {"09261"}
     conques = gaz.search("Grand-Vabre")[0]
-    assert conques.citycode == "12218" and "déléguée" in conques.note
+    assert conques.citycode == "12218" and "déléguée" in (conques.note or "")
     # the anchor point lies in the commune it names
     assert lookup.locate(conques.lon, conques.lat) == lookup.names.code_index("12218")
 

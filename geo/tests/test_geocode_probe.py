@@ -37,7 +37,7 @@ BIG = 2_000_000  # twice the largest body read
 # The table's geocoder: a total deadline of 1 s, shorter than one read's timeout (3 s) and
 # than the backoff (0.8 s, then 1.6 s): a wait that would outlast the deadline is not made.
 DEADLINE = 1.0
-TABLE_OPTIONS = {"timeout": 3.0, "retries": 2, "backoff": 0.8, "deadline": DEADLINE}
+TABLE_OPTIONS: dict[str, Any] = {"timeout": 3.0, "retries": 2, "backoff": 0.8, "deadline": DEADLINE}
 
 
 def _body(doc: dict[str, Any] = FOIX, **changes: Any) -> dict[str, Any]:

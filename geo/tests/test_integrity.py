@@ -36,7 +36,8 @@ def test_seal_records_every_file_and_the_marker_seals_the_metadata(sealed: Path)
     assert set(meta["files"]) == {"communes.parquet", "build_report.md"}
     assert meta["files"]["communes.parquet"]["size"] == 256 * 64
     assert meta["format_version"] == 1  # the rest is kept
-    assert integrity.read_marker(sealed)["metadata_sha256"]
+    marker = integrity.read_marker(sealed)
+    assert marker is not None and marker["metadata_sha256"]
     integrity.verify(sealed)
 
 

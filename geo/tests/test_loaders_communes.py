@@ -7,6 +7,7 @@ import pytest
 import shapely
 from sample_sources import SQUARES_2018, polygons_2018, square, write_geojson, write_sample
 from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
 
 from geo.loaders.cog import CodeMapper, load_cog, load_history
 from geo.loaders.communes import load_commune_polygons, load_outlines
@@ -39,7 +40,7 @@ def test_polygons_are_dissolved_into_current_communes(sample, mapper) -> None:
     assert frame.crs == "EPSG:4326"
     # 09002 = its own square + the square of 09003 (merged in 2019), as one polygon
     merged = frame.loc["09002", "geometry"]
-    assert merged.geom_type == "Polygon"
+    assert isinstance(merged, BaseGeometry) and merged.geom_type == "Polygon"
     assert same(merged, shapely.union_all([square(1, 0), square(2, 0)]))
     # 09008 takes the polygon of 09007 (change of chef-lieu code)
     assert same(frame.loc["09008", "geometry"], square(2, 1))
@@ -70,7 +71,8 @@ def test_current_commune_without_polygon_is_an_error(tmp_path, mapper) -> None:
 def test_invalid_geometry_missing_column_and_bad_code(tmp_path, mapper) -> None:
     gdf = polygons_2018()
     bowtie = Polygon([(1.0, 43.0), (1.01, 43.01), (1.01, 43.0), (1.0, 43.01)])
-    gdf.loc[0, "geometry"] = bowtie
+    # pandas-stubs take only scalars as cell values, where geometries are valid ones.
+    gdf.loc[0, "geometry"] = bowtie  # type: ignore[call-overload]
     path = write_geojson(tmp_path / "bowtie.geojson", gdf)
     with pytest.raises(DataError, match="géométrie invalide pour 09001"):
         load_commune_polygons([path], mapper)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from datasante_sample import TABLE, small_world
+from frames import row_values
 from sample_sources import write_text
 
 from geo.loaders.cog import CodeMapper, load_cog, load_history
@@ -122,7 +123,7 @@ def test_classes_dates_and_tvs_by_current_commune(world) -> None:
         "tvs_nom": "Conques-en-Rouergue",
         "statut": "ok",
     }
-    assert frame.loc["11132", ["tvs_code", "tvs_nom"]].tolist() == ["11203", "Lézignan-Corbières"]
+    assert row_values(frame, "11132", ["tvs_code", "tvs_nom"]) == ["11203", "Lézignan-Corbières"]
     assert frame["zonage_medecins"].to_dict() == {
         "09088": "ZAC",
         "09225": "ZIP",

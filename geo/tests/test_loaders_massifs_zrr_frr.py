@@ -109,6 +109,7 @@ def test_zrr_2017_codes_mapped_to_current_communes(world) -> None:
     }
     assert frame.loc["09001", "zrr_detail"] == "C - Classée en ZRR"
     detail = frame.loc["09002", "zrr_detail"]
+    assert isinstance(detail, str)
     assert (
         "09002 Saint-Girons : NC - Non classée" in detail and "09003 Vieux-Bourg : M - " in detail
     )

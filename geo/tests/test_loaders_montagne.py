@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from frames import row_values
 from sample_sources import sample_cog, write_text
 
 from geo.loaders.cog import CodeMapper, load_cog, load_history
@@ -84,11 +85,11 @@ def test_merged_communes_that_agree_and_absent_communes(world) -> None:
     )
     frame = result.frame.set_index("insee")
     # 09006 is read although its row names another region: the department decides
-    assert frame.loc["09002"].tolist() == [
+    assert row_values(frame, "09002") == [
         False,
         "non classée (anciennes communes 09002, 09003, 09006)",
     ]
-    assert frame.loc["09004"].tolist() == [None, "absente de la liste"]
+    assert row_values(frame, "09004") == [None, "absente de la liste"]
     assert result.report["communes_absentes"] == [{"insee": "09004", "nom": "Les Cabannes"}]
     assert result.report["lignes_region_incoherente"] == ["09006"]  # 09 named as region 84
     assert len(result.frame) == len(cog.communes)
@@ -166,7 +167,7 @@ def test_the_real_list_covers_every_current_commune(real) -> None:
     }
     frame = result.frame.set_index("insee")
     # 12218 Conques-en-Rouergue is absent under its code: read from 12076, its code until 2024
-    assert frame.loc["12218"].tolist() == [True, "classée"]
+    assert row_values(frame, "12218") == [True, "classée"]
     assert frame.loc["32365", "zone_montagne"] is False
     assert frame.loc["30329", "zone_montagne_detail"] == "classée (anciennes communes 30094, 30329)"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import pytest
 import shapely
 from sample_sources import sample_cog, square, write_geojson
 from shapely.geometry import Point, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from geo.loaders.qpv import load_qpv2015, load_qpv2024, qpv2015_by_commune, undeclared_overlaps
 from zonage.errors import DataError
@@ -22,7 +25,7 @@ def world(tmp_path):
 
 
 def qpv2015_file(tmp_path, **overrides):
-    data = {
+    data: dict[str, Any] = {
         "code_qp": ["QP009001", "QP009002"],
         "nom_qp": ["Centre", "Gare"],
         "code_commune": ["09001", "09003"],  # 09003 was merged into 09002 in 2019
@@ -38,11 +41,12 @@ def test_qpv2015_repaired_and_keyed_by_current_commune(world) -> None:
     result = load_qpv2015(qpv2015_file(tmp_path), mapper, cog.communes)
     frame = result.frame.set_index("code_qp")
     assert frame.is_valid.all()
-    assert frame.loc["QP009001", "geometry"].geom_type == "MultiPolygon"
+    repaired = frame.loc["QP009001", "geometry"]
+    assert isinstance(repaired, BaseGeometry) and repaired.geom_type == "MultiPolygon"
     assert result.report["reparees"] == ["QP009001"]
     # make_valid keeps both lobes of the bow tie: two triangles of 0.004 × 0.002 / 2 each
     lobes = 2 * (0.004 * 0.002 / 2)
-    assert shapely.area(frame.loc["QP009001", "geometry"]) == pytest.approx(lobes, rel=1e-6)
+    assert shapely.area(repaired) == pytest.approx(lobes, rel=1e-6)
     assert frame.loc["QP009002", "insee"] == "09002"
     assert frame.loc["QP009002", "departement"] == "09"
     # the QPV names two communes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from frames import row_values
 from sample_sources import sample_cog, write_json, write_text
 
 from geo.loaders.text import name_key, postal_code
@@ -64,14 +65,14 @@ def test_rows_are_matched_by_each_route(world) -> None:
     tmp_path, cog, index = world
     result = load_doctor_zoning(write_text(tmp_path / "z.csv", ROWS), cog, index)
     rows = result.rows.set_index("nom_commune")
-    assert rows.loc["Aiguillon (L')", ["insee", "route"]].tolist() == ["09001", "code postal + nom"]
-    assert rows.loc["St Girons", ["insee", "route"]].tolist() == ["09002", "code postal + nom"]
-    assert rows.loc["Vieux Bourg", ["insee", "route"]].tolist() == ["09002", "code postal + alias"]
-    assert rows.loc["Ancien-Nom", ["insee", "route"]].tolist() == [
+    assert row_values(rows, "Aiguillon (L')", ["insee", "route"]) == ["09001", "code postal + nom"]
+    assert row_values(rows, "St Girons", ["insee", "route"]) == ["09002", "code postal + nom"]
+    assert row_values(rows, "Vieux Bourg", ["insee", "route"]) == ["09002", "code postal + alias"]
+    assert row_values(rows, "Ancien-Nom", ["insee", "route"]) == [
         "09005",
         "code postal + historique",
     ]
-    assert rows.loc["Bourg Neuf", ["insee", "route"]].tolist() == ["09008", "nom + département"]
+    assert row_values(rows, "Bourg Neuf", ["insee", "route"]) == ["09008", "nom + département"]
     assert rows.loc["Inconnue", "statut"] == "non_apparie"
     assert rows.loc["Autre-Ville", "statut"] == "sans_classe"
     assert "Paris" not in rows.index  # outside the region

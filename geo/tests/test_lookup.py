@@ -71,8 +71,6 @@ def test_prefecture_centres(lookup, rows, nom, insee, lat, lon):
     assert facts.zonage_medecins == row["zonage_medecins"]
     assert facts.massif == (row["massif"] if isinstance(row["massif"], str) else None)
     assert facts.zrr == row["zrr"] and facts.frr_code == row["frr_code"]
-    assert facts.departement_prioritaire is bool(row["departement_prioritaire"])
-    assert facts.departement_prioritaire is (insee[:2] in ("09", "32", "65"))
     assert [q.code for q in facts.qpv2024] == list(row["qpv2024_codes"])
 
 
@@ -347,7 +345,6 @@ def test_vectorised_matches_scalar(lookup):
         ) == facts.zonage_medecins
         assert (row["massif"] if isinstance(row["massif"], str) else None) == facts.massif
         assert row["zrr"] == facts.zrr and row["frr_code"] == facts.frr_code
-        assert bool(row["departement_prioritaire"]) is facts.departement_prioritaire
         qpv = row["qpv_code"] if isinstance(row["qpv_code"], str) else None
         assert qpv == (facts.qpv.code if facts.qpv else None)
     assert table["inside"].sum() > 1000

@@ -12,6 +12,7 @@ import os
 import tarfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,16 @@ from geo.fetch import derive_frr_csv, dump_rows, fetch, npm_tarball_url, select_
 from geo.manifest import Manifest, check_file, load_manifest, verify_sources
 from zonage.errors import DataError
 
-LAYER_KEYS = {"communes", "zonage_medecins", "qpv2015", "qpv2024", "massif", "zrr", "frr"}
+LAYER_KEYS = {
+    "communes",
+    "zonage_medecins",
+    "qpv2015",
+    "qpv2024",
+    "massif",
+    "zrr",
+    "frr",
+    "zone_montagne",
+}
 ROLES = {
     "communes_2018",
     "departements_2018",
@@ -205,7 +215,7 @@ def _tarball(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-COMMUNES = [
+COMMUNES: list[dict[str, Any]] = [
     {
         "code": "09001",
         "nom": "L'Aiguillon",
@@ -350,10 +360,12 @@ def test_subset_rules_reproduce_the_mirror_files(mirror_dir: Path) -> None:
     for role in ("cog2026_communes", "cog2022_communes", "cog2026_departements", "codes_postaux"):
         source = manifest.one(role)
         data = (mirror_dir / source.path).read_bytes()
+        assert source.subset is not None
         assert dump_rows(select_rows(json.loads(data), source.subset, lambda m: b"")) == data
     epci = manifest.one("cog2026_epci")
     communes = (mirror_dir / manifest.one("cog2026_communes").path).read_bytes()
     data = (mirror_dir / epci.path).read_bytes()
+    assert epci.subset is not None
     assert dump_rows(select_rows(json.loads(data), epci.subset, lambda m: communes)) == data
 
 

@@ -89,7 +89,9 @@ def test_a_switched_build_is_seen_and_only_the_current_one_kept(tmp_path: Path) 
         assert made[-1] == version.resolve()  # computed from the folder the link points to
     assert len(made) == 3
     # one entry per folder asked for: a server rebuilt many times does not pile up old builds
-    (cache,) = [c.cell_contents for c in read.__closure__ if isinstance(c.cell_contents, dict)]
+    (cache,) = [
+        c.cell_contents for c in read.__closure__ or () if isinstance(c.cell_contents, dict)
+    ]
     assert list(cache) == [link]
     # asked by version folder (as the web layer asks for the loaded layer): dropped once removed
     old = made[-1]

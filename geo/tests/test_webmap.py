@@ -30,7 +30,7 @@ def _grid(nx: int, ny: int, size: float = 0.01) -> list[shapely.Polygon]:
     ]
 
 
-def _same(a: shapely.Geometry, b: shapely.Geometry) -> bool:
+def _same(a: shapely.Geometry | None, b: shapely.Geometry | None) -> bool:
     """Same shape, up to float noise (decoding computes ``q * step + origin``)."""
     return bool(shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=1e-9))
 
@@ -63,7 +63,7 @@ def test_round_trip_gives_back_the_polygons_on_the_grid() -> None:
     t = topo.encode({"c": polys}, step=1e-4)
     decoded = topo.decode(t, "c")
     for before, after in zip(polys, decoded, strict=True):
-        assert after.is_valid
+        assert after is not None and after.is_valid
         assert _same(before, after)  # the corners are on the 1e-4 grid already
     assert t["bbox"] == pytest.approx([0.0, 0.0, 0.03, 0.02])
 
@@ -72,7 +72,7 @@ def test_junction_where_four_squares_meet() -> None:
     t = topo.encode({"c": _grid(2, 2)}, step=1e-4)
     # 4 inner half-borders meeting at the centre + 4 outer borders.
     assert len(t["arcs"]) == 8
-    ends = set()
+    ends: set[tuple[int, ...]] = set()
     for arc in t["arcs"]:
         pts = np.cumsum(np.asarray(arc), axis=0)
         ends.update(map(tuple, pts[[0, -1]].tolist()))
@@ -92,6 +92,7 @@ def test_exteriors_clockwise_holes_counter_clockwise() -> None:
     outer = shapely.box(0, 0, 0.1, 0.1).difference(shapely.box(0.04, 0.04, 0.06, 0.06))
     t = topo.encode({"c": [shapely.orient_polygons(outer, exterior_cw=False)]}, step=1e-4)
     poly = topo.decode(t, "c")[0]
+    assert isinstance(poly, shapely.Polygon)
     assert not poly.exterior.is_ccw
     assert poly.interiors[0].is_ccw
 

@@ -16,6 +16,7 @@ from geo import assets
 from geo.export import render_html, write_html
 from geo.webmap import LAYER_IDS, app_map, build_map, check_layers, payload, prepare, web_layer
 from geo.webmap.layer import WebLayer
+from geo.webmap.style import MapPolicy
 from zonage.errors import DataError, InvalidInput
 
 MAX_EXPORT_BYTES = 2_000_000  # DESIGN.md: whole region, all layers, assets inline
@@ -56,8 +57,16 @@ def test_standalone_page_is_offline_and_under_budget(web: WebLayer) -> None:
     assert '<html lang="fr">' in page and "<title>Zonages des aides" in page
 
 
+# Policy facts as the application reads them from the catalogue (geo knows no aid rule).
+POLICY = MapPolicy(
+    priority_departments=("09", "32", "65"),
+    titles=(("zrr", "ZRR (jusqu'au 30 juin 2024)"),),
+    sources=(("departements_prioritaires", "brochure test, page #13"),),
+)
+
+
 def test_page_data_describes_every_layer(web: WebLayer) -> None:
-    data = payload(web)
+    data = payload(web, policy=POLICY)
     assert [spec["id"] for spec in data["layers"]] == list(LAYER_IDS)
     n = len(web.communes)
     zonage = data["layers"][0]
@@ -75,6 +84,29 @@ def test_page_data_describes_every_layer(web: WebLayer) -> None:
     sources = {text for _, text in data["title"]["sources"]}
     for key in ("zonage_medecins", "qpv2015", "massif", "zrr", "frr"):
         assert web.vintages[key] in sources
+
+
+def test_policy_facts_come_from_the_caller(web: WebLayer) -> None:
+    """The priority departments, dated titles and their source are the caller's: another set
+    draws other departments, with no new web layer (nothing of it is stored in the build)."""
+    layers = ["zrr", "departements_prioritaires"]
+
+    def prio(policy: MapPolicy) -> dict:
+        data = payload(web, layers, policy=policy)
+        return data["layers"][1] | {"zrr_title": data["layers"][0]["title"]}
+
+    given = prio(POLICY)
+    n = int(web.communes["departement"].isin(["09", "32", "65"]).sum())
+    assert given["values"].count("P") == given["classes"]["P"]["count"] == n
+    assert given["source"] == "brochure test, page #13"
+    assert given["zrr_title"] == "ZRR (jusqu'au 30 juin 2024)"
+    other = prio(MapPolicy(priority_departments=("48",)))
+    assert other["values"].count("P") == int((web.communes["departement"] == "48").sum())
+    assert "Lozère (48)" in other["classes"]["P"]["label"]
+    assert "Ariège" not in other["classes"]["P"]["label"]
+    assert other["zrr_title"].startswith("ZRR (") and "2024" not in other["zrr_title"]
+    none = prio(MapPolicy())
+    assert none["classes"] == {} and "P" not in none["values"]
 
 
 def test_page_data_sends_the_arcs_flat(web: WebLayer) -> None:
@@ -233,6 +265,21 @@ def test_cli_export_map(
     page = out.read_text(encoding="utf-8")
     assert "Gers (32)" in page
     assert '"id":"zonage"' in page and '"id":"massifs"' not in page
+
+
+def test_cli_export_map_draws_the_catalogue_rules(cli_build: Path, tmp_path: Path) -> None:
+    """``export-map`` reads the priority departments and the ZRR/FRR dates from the catalogue
+    (today's rules) and hands them to the map."""
+    out = tmp_path / "gers.html"
+    layers = "zrr,frr,departements_prioritaires"
+    assert main(["export-map", "--out", str(out), "--departement", "32", "--layers", layers]) == 0
+    call = out.read_text(encoding="utf-8").rsplit("zonageWebMap(", 1)[-1]
+    data, _ = json.JSONDecoder().raw_decode(call, call.index("{"))
+    zrr, frr, prio = data["layers"]
+    assert zrr["title"] == "ZRR (jusqu'au 30 juin 2024)"
+    assert frr["title"] == "FRR (depuis le 1er juillet 2024)"
+    assert set(prio["values"]) == {"P"} and "Gers (32)" in prio["classes"]["P"]["label"]
+    assert "page #13" in prio["source"]
 
 
 @pytest.mark.parametrize(

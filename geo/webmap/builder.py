@@ -30,11 +30,14 @@ from geo.webmap.style import (
     BY_ID,
     LAYER_IDS,
     NO_COLOUR_LABEL,
+    NO_POLICY,
     NONE_CODE,
     TILES_ATTRIBUTION,
     TILES_LABEL,
     TILES_URL,
     LayerStyle,
+    MapPolicy,
+    styles,
 )
 from zonage.errors import InvalidInput
 
@@ -113,6 +116,8 @@ def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
         }
         return spec
     column = communes[style.column].tolist()
+    if style.members is not None:
+        column = [v in style.members for v in column]
     if style.kind == "mesh":
         keys = {v: chr(0x41 + i) for i, v in enumerate(dict.fromkeys(column))}
         spec["values"] = "".join(keys[v] for v in column)
@@ -150,15 +155,14 @@ def _missing(value: Any) -> bool:
         return True
 
 
-def _title(web: WebLayer, layer_ids: Sequence[str], departement: str | None) -> dict[str, Any]:
+def _title(web: WebLayer, shown: Sequence[LayerStyle], departement: str | None) -> dict[str, Any]:
     """The title box as texts: heading, one line on the precision, and the sources."""
     where = "Occitanie"
     if departement is not None:
         where = f"{web.departements[departement]} ({departement})"
     title = TITLE if departement is None else f"{TITLE} : {where}"
     sources = [("Contours et communes", web.vintages.get("communes", ""))]
-    for layer_id in layer_ids:
-        style = BY_ID[layer_id]
+    for style in shown:
         if style.vintage == "communes":
             continue
         sources.append((style.title, _source(style, web.vintages)))
@@ -185,14 +189,17 @@ def payload(
     tiles: bool = True,
     title: bool = True,
     collapsed: bool = False,
+    policy: MapPolicy = NO_POLICY,
 ) -> dict[str, Any]:
-    """The data ``webmap.js`` draws (``web`` already limited to ``departement`` if given)."""
+    """The data ``webmap.js`` draws (``web`` already limited to ``departement`` if given),
+    with the caller's ``policy`` facts (priority departments, dated titles)."""
     layer_ids = check_layers(layers)
+    by_id = styles(policy)
     keep_qpv = "qpv" in layer_ids
     topo = web.topology
     if not keep_qpv:  # the QPV outlines and their arcs are not sent
         topo = topology.subset(topo, {"communes": range(len(web.communes))})
-    specs = [_layer_spec(BY_ID[i], web) for i in layer_ids]
+    specs = [_layer_spec(by_id[i], web) for i in layer_ids]
     fills = [spec for spec in specs if spec["kind"] == "choropleth"]
     if fills and not any(spec["shown"] for spec in fills):
         fills[0]["shown"] = True  # one colour layer is always drawn when one is asked for
@@ -221,7 +228,7 @@ def payload(
             if tiles
             else None
         ),
-        "title": _title(web, layer_ids, departement) if title else None,
+        "title": _title(web, [by_id[i] for i in layer_ids], departement) if title else None,
         "legend_title": LEGEND_TITLE,
         "collapsed": collapsed,
         "bounds": web.topology["bbox"],
@@ -378,6 +385,7 @@ def build_map(
     tiles: bool = True,
     title: bool = True,
     collapsed: bool = False,
+    policy: MapPolicy = NO_POLICY,
 ) -> folium.Map:
     """A Folium map of ``web`` (limited to ``departement`` if given) with the chosen layers.
 
@@ -387,7 +395,8 @@ def build_map(
     ``static_url``, that folder's URL as the page sees it (default: from streamlit-folium's
     frame). Folium's own CDN links are removed either way. ``tiles`` adds the online base map
     (blank offline), ``title`` the title box with the sources, ``collapsed`` folds the layer
-    switcher and the legend. Raises :class:`InvalidInput` for an unknown layer or department.
+    switcher and the legend, ``policy`` gives the policy facts (:class:`MapPolicy`). Raises
+    :class:`InvalidInput` for an unknown layer or department.
     """
     layer_ids = check_layers(layers)
     if departement is not None:
@@ -399,12 +408,13 @@ def build_map(
         tiles=None,
         zoom_snap=0.25,  # lets the first view fit the region or department closely
     )
-    options = {
+    options: dict[str, Any] = {
         "layers": layer_ids,
         "departement": departement,
         "tiles": tiles,
         "title": title,
         "collapsed": collapsed,
+        "policy": policy,
     }
     # Instance lists: Folium's add_js_link would otherwise change the class-wide defaults.
     if mode == "standalone":

@@ -24,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from geopandas.array import GeometryArray
 
 from geo import atomic, integrity, settings
 from geo.per_build import per_build
@@ -173,7 +174,7 @@ def _simplify(geoms: np.ndarray, tolerance_m: float, step: float, *, coverage: b
     metric = gpd.GeoSeries(rounded, crs=settings.STORAGE_CRS).to_crs(settings.METRIC_CRS)
     simplified = shapely.coverage_simplify(metric.values, tolerance_m)
     back = gpd.GeoSeries(simplified, crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
-    return back.values
+    return np.asarray(back.values)
 
 
 def prepare(
@@ -224,7 +225,7 @@ def prepare(
 
 
 def check(
-    web: WebLayer, reference: np.ndarray | None = None, *, area_change: bool = False
+    web: WebLayer, reference: GeometryArray | None = None, *, area_change: bool = False
 ) -> dict[str, Any]:
     """Verify the commune polygons exactly as the browser will decode them.
 

@@ -4,11 +4,15 @@ Each layer reads one column of the commune layer (or the QPV polygons). A class 
 of that column to a one-character code (sent to the browser, one character per commune), a
 colour and a label. ``vintage`` names the entry of ``Layers.vintages`` quoted under the layer
 in the legend and in the title.
+
+Policy facts (which departments are priority ones, the dates of the ZRR and FRR regimes) are
+not the map's: the caller reads them from the aid catalogue on a date and gives them as a
+:class:`MapPolicy`, applied by :func:`styles`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from zonage.place import FRR_LABELS
@@ -44,6 +48,24 @@ class LayerStyle:
     shown: bool = False  # visible when the map opens
     style: tuple[tuple[str, Any], ...] = ()  # Leaflet path options
     names_departements: bool = False  # the legend label lists the departments of the class
+    # The layer classes whether the column's value is one of these (a policy's set, given by
+    # the caller: see MapPolicy); None: the column's value itself.
+    members: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MapPolicy:
+    """The policy facts the map draws, read by the caller from the aid catalogue on a date:
+    the codes of the priority departments, and titles and sources replacing the layers' own
+    ones (``(layer id, text)`` pairs, e.g. the ZRR layer with its end date)."""
+
+    priority_departments: tuple[str, ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+#: No policy given: no priority department drawn, the layers' own titles.
+NO_POLICY = MapPolicy()
 
 
 #: Code of a commune outside every class of a ``merge`` layer (no zone drawn for it).
@@ -68,7 +90,7 @@ ZONAGE = LayerStyle(
 ZRR = LayerStyle(
     id="zrr",
     kind="choropleth",
-    title="ZRR (jusqu'au 30 juin 2024)",
+    title="ZRR (zones de revitalisation rurale)",
     column="zrr",
     vintage="zrr",
     tooltip="ZRR",
@@ -83,7 +105,7 @@ ZRR = LayerStyle(
 FRR = LayerStyle(
     id="frr",
     kind="choropleth",
-    title="FRR (depuis le 1er juillet 2024)",
+    title="FRR (France Ruralités Revitalisation)",
     column="frr_code",
     vintage="frr",
     tooltip="FRR",
@@ -111,6 +133,17 @@ MASSIFS = LayerStyle(
     style=(("weight", 2), ("dashArray", "6 4"), ("fillOpacity", 0.12), ("opacity", 0.9)),
 )
 
+MONTAGNE = LayerStyle(
+    id="zone_montagne",
+    kind="merge",
+    title="Zone de montagne (communes classées)",
+    column="zone_montagne",
+    vintage="zone_montagne",
+    tooltip="Zone de montagne",
+    classes=(Class(True, "M", "#4d9221", "Commune classée en zone de montagne"),),
+    style=(("weight", 2), ("dashArray", "2 4"), ("fillOpacity", 0.1), ("opacity", 0.9)),
+)
+
 QPV = LayerStyle(
     id="qpv",
     kind="qpv",
@@ -131,7 +164,7 @@ PRIORITAIRES = LayerStyle(
     id="departements_prioritaires",
     kind="merge",
     title="Départements prioritaires (contrats ARS)",
-    column="departement_prioritaire",
+    column="departement",
     vintage=None,
     source=(
         "Départements ciblés par les contrats spécifiques de l'ARS Occitanie : brochure "
@@ -141,6 +174,7 @@ PRIORITAIRES = LayerStyle(
     classes=(Class(True, "P", "#08306b", "Département prioritaire"),),
     style=(("weight", 3), ("fillOpacity", 0.08), ("opacity", 0.9)),
     names_departements=True,
+    members=(),  # none unless the caller's MapPolicy names them
 )
 
 DEPARTEMENTS = LayerStyle(
@@ -155,9 +189,31 @@ DEPARTEMENTS = LayerStyle(
 )
 
 #: Every layer, in the order of the layer switcher and of the ``--layers`` choices.
-LAYERS: tuple[LayerStyle, ...] = (ZONAGE, QPV, MASSIFS, ZRR, FRR, PRIORITAIRES, DEPARTEMENTS)
+LAYERS: tuple[LayerStyle, ...] = (
+    ZONAGE,
+    QPV,
+    MONTAGNE,
+    MASSIFS,
+    ZRR,
+    FRR,
+    PRIORITAIRES,
+    DEPARTEMENTS,
+)
 LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
 BY_ID: dict[str, LayerStyle] = {layer.id: layer for layer in LAYERS}
+
+
+def styles(policy: MapPolicy) -> dict[str, LayerStyle]:
+    """Every layer's style by id, with the caller's policy facts applied."""
+    titles, sources = dict(policy.titles), dict(policy.sources)
+    out = {}
+    for layer in LAYERS:
+        if layer.members is not None:
+            layer = replace(layer, members=tuple(sorted(policy.priority_departments)))
+        title, source = titles.get(layer.id, layer.title), sources.get(layer.id, layer.source)
+        out[layer.id] = replace(layer, title=title, source=source)
+    return out
+
 
 #: Base map (tiles are only drawn when the browser can reach them; polygons never need them).
 #: CARTO's light tiles are used because OpenStreetMap's own tile servers refuse pages opened

@@ -13,7 +13,7 @@ decoded in the browser by ``topojson-client``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,7 @@ def _signed_area2(ring: np.ndarray) -> int:
 
 
 def _quantized_polygons(
-    geoms: Sequence[BaseGeometry | None], origin: tuple[int, int], step: float
+    geoms: Collection[BaseGeometry | None], origin: tuple[int, int], step: float
 ) -> list[list[list[np.ndarray]]]:
     """Each geometry as its polygons, each polygon as its closed integer rings.
 
@@ -125,7 +125,7 @@ class _ArcIndex:
 
 
 def encode(
-    objects: Mapping[str, Sequence[BaseGeometry | None]], step: float = 1e-4
+    objects: Mapping[str, Collection[BaseGeometry | None]], step: float = 1e-4
 ) -> dict[str, Any]:
     """A quantized TopoJSON topology of the given named lists of (multi)polygons.
 
@@ -150,7 +150,7 @@ def encode(
     index = _ArcIndex()
     out_objects: dict[str, Any] = {}
     for name, polys_list in quantized.items():
-        geometries = []
+        geometries: list[dict[str, Any]] = []
         for polys in polys_list:
             arcs = [
                 [index.ring(_key(r[:-1, 0], r[:-1, 1]).tolist(), junctions) for r in rings]
@@ -163,7 +163,7 @@ def encode(
             else:
                 geometries.append({"type": "MultiPolygon", "arcs": arcs})
         out_objects[name] = {"type": "GeometryCollection", "geometries": geometries}
-    topo = {
+    topo: dict[str, Any] = {
         "type": "Topology",
         "transform": {"scale": [step, step], "translate": [origin[0] * step, origin[1] * step]},
         "arcs": [_delta(arc) for arc in index.arcs],
@@ -246,7 +246,7 @@ def decode(topology: Mapping[str, Any], name: str) -> list[BaseGeometry | None]:
     arcs = [np.cumsum(np.asarray(a, dtype=np.int64), axis=0) for a in topology["arcs"]]
 
     def ring(refs: list[int]) -> np.ndarray:
-        pieces = []
+        pieces: list[np.ndarray] = []
         for r in refs:
             pts = arcs[r] if r >= 0 else arcs[~r][::-1]
             pieces.append(pts if not pieces else pts[1:])

@@ -8,7 +8,8 @@ once in the file and made mutual here. Nothing in this package decides eligibili
 - :mod:`~zonage.catalogue.model`: the typed records and the vocabulary of the file;
 - :mod:`~zonage.catalogue.validate`: field checks and their error messages;
 - :mod:`~zonage.catalogue.parse_parts`, :mod:`~zonage.catalogue.parse_aid`,
-  :mod:`~zonage.catalogue.parse`, :mod:`~zonage.catalogue.key_figures`: YAML → records;
+  :mod:`~zonage.catalogue.parse_rules`, :mod:`~zonage.catalogue.parse`,
+  :mod:`~zonage.catalogue.key_figures`: YAML → records;
 - :mod:`~zonage.catalogue.load`: reading the files.
 """
 
@@ -27,6 +28,8 @@ from zonage.catalogue.model import (
     Condition,
     Contact,
     DatedCheck,
+    DatedFact,
+    DatedSet,
     Document,
     Exclusion,
     Follow,
@@ -50,6 +53,8 @@ __all__ = [
     "Condition",
     "Contact",
     "DatedCheck",
+    "DatedFact",
+    "DatedSet",
     "Document",
     "Exclusion",
     "Follow",

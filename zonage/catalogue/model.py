@@ -26,7 +26,7 @@ AMOUNT_KINDS: tuple[str, ...] = (
 )
 CAP_PERIODS: tuple[str, ...] = ("per_month", "per_quarter", "per_year", "total")
 # Facts an ``any_of`` place test may combine.
-TERRITORY_FACTS: tuple[str, ...] = ("massif", "qpv", "departement_prioritaire")
+TERRITORY_FACTS: tuple[str, ...] = ("zone_montagne", "massif", "qpv", "departement_prioritaire")
 ZRR_VALUES: tuple[str, ...] = ("classee", "non_classee", "partiellement_classee")
 # Kinds of place test, i.e. the key that names the test in the file.
 TEST_KINDS: tuple[str, ...] = ("zones", "outside_zones", "any_of", "zrr", "frr")
@@ -129,6 +129,9 @@ class AmountPart:
     cap_period: str | None = None
     profiles: tuple[str, ...] | None = None
     where: tuple[PlaceTest, ...] = ()
+    # False for a figure that is not money the user receives (e.g. a salary floor the aid
+    # tops up to): shown, never added to a total.
+    paid: bool = True
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ class Aid:
     commitment: str | None
     conditions: tuple[Condition, ...]
     not_combinable_with: tuple[Exclusion, ...]
-    other_exclusions: tuple[str, ...]
+    other_exclusions: tuple[Note, ...]
     may_follow: tuple[Follow, ...]
     requires: tuple[str, ...]
     validity: Validity
@@ -196,11 +199,61 @@ class Aid:
 
 
 @dataclass(frozen=True)
+class DatedSet:
+    """A set of values in force from a date (until the next entry's date), with its source."""
+
+    start: dt.date
+    values: frozenset[str]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class DatedFact:
+    """A date a policy fact turns on (a regime's last or first day, an order), with its source."""
+
+    date: dt.date
+    source: SourceRef
+
+
+@dataclass(frozen=True)
 class Rules:
-    """Catalogue-wide dated facts the engine needs."""
+    """Catalogue-wide dated facts the engine needs (policy as data: a change of policy is an
+    edit of ``catalogue.yaml``, never a rebuild of the data).
+
+    ``priority_departments`` are in date order (no department before the first entry);
+    ``doctor_zoning_orders`` are the ARS zoning orders, oldest first.
+    """
 
     qpv_list_2024_from: dt.date
+    zrr_until: DatedFact
+    frr_from: DatedFact
+    doctor_zoning_orders: tuple[DatedFact, ...]
+    priority_departments: tuple[DatedSet, ...] = ()
     zoning_notes: tuple[Note, ...] = ()
+
+    def priority_entry_on(self, on: dt.date) -> DatedSet | None:
+        """The entry of ``priority_departments`` in force on ``on`` (None before the first)."""
+        started = [s for s in self.priority_departments if s.start <= on]
+        return started[-1] if started else None
+
+    def priority_departments_on(self, on: dt.date) -> frozenset[str]:
+        """The codes of the ARS contract's priority departments on ``on``."""
+        entry = self.priority_entry_on(on)
+        return entry.values if entry is not None else frozenset()
+
+    def zrr_in_force(self, on: dt.date) -> bool:
+        """Whether the ZRR regime still applies on ``on`` (its last day included)."""
+        return on <= self.zrr_until.date
+
+    def frr_in_force(self, on: dt.date) -> bool:
+        """Whether the FRR regime applies on ``on`` (from its first day)."""
+        return on >= self.frr_from.date
+
+    def zoning_order_on(self, on: dt.date) -> dt.date:
+        """The date of the doctor zoning order in force on ``on``: the latest one by then (the
+        first one for an earlier date)."""
+        started = [o.date for o in self.doctor_zoning_orders if o.date <= on]
+        return started[-1] if started else self.doctor_zoning_orders[0].date
 
 
 @dataclass(frozen=True)

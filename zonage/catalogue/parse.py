@@ -14,10 +14,10 @@ from zonage.catalogue.model import (
     Contact,
     Document,
     Exclusion,
-    Rules,
 )
 from zonage.catalogue.parse_aid import parse_aid
-from zonage.catalogue.parse_parts import parse_notes, parse_source_ref
+from zonage.catalogue.parse_parts import parse_source_ref
+from zonage.catalogue.parse_rules import parse_rules
 from zonage.catalogue.validate import Ctx, as_list, as_mapping, check_keys, get_date, get_text
 
 _DOCUMENT_KEYS = ("title", "publisher", "file", "url", "date", "date_text")
@@ -29,7 +29,7 @@ def parse_catalogue(data: Mapping[str, Any], filename: str = "catalogue.yaml") -
     check_keys(data, ("documents", "contacts", "rules", "aids"), top, "")
     documents = _documents(data, filename)
     contacts = _contacts(data, filename, documents)
-    rules = _rules(data, filename, documents)
+    rules = parse_rules(data, filename, documents)
     raw_aids = as_list(data.get("aids"), top, "aids")
     aids = [parse_aid(raw, i, filename, documents, contacts) for i, raw in enumerate(raw_aids)]
     if not aids:
@@ -87,20 +87,6 @@ def _contacts(
         if cid not in contacts:
             raise top.error("contacts", f"le contact « {cid} » est obligatoire")
     return contacts
-
-
-def _rules(data: Mapping[str, Any], filename: str, documents: Mapping[str, Document]) -> Rules:
-    """The catalogue-wide dated facts (QPV list renewal, notes on the zoning)."""
-    ctx = Ctx(filename, "section « rules »")
-    rd = as_mapping(data.get("rules"), ctx, "rules")
-    check_keys(rd, ("qpv_list_2024_from", "zoning_notes"), ctx, "")
-    qpv_from = get_date(rd, "qpv_list_2024_from", ctx, "qpv_list_2024_from")
-    if qpv_from is None:
-        raise ctx.error("qpv_list_2024_from", "valeur obligatoire manquante")
-    return Rules(
-        qpv_list_2024_from=qpv_from,
-        zoning_notes=parse_notes(rd.get("zoning_notes"), ctx, "zoning_notes", documents),
-    )
 
 
 def _cross_check(aids: list[Aid], filename: str) -> list[Aid]:

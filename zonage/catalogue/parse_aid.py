@@ -91,7 +91,7 @@ def parse_aid(
         commitment=get_text(d, "commitment", ctx, "commitment", required=False),
         conditions=conditions,
         not_combinable_with=exclusions,
-        other_exclusions=get_texts(d, "other_exclusions", ctx, "other_exclusions", required=False),
+        other_exclusions=parse_notes(d.get("other_exclusions"), ctx, "other_exclusions", documents),
         may_follow=follows,
         requires=get_texts(d, "requires", ctx, "requires", required=False),
         validity=validity,

@@ -119,7 +119,7 @@ def parse_place_tests(
 
 _AMOUNT_KEYS = (
     "kind", "text", "label", "value", "min", "max", "percent", "cap", "cap_period", "profiles",
-    "where",
+    "where", "paid",
 )  # fmt: skip
 
 
@@ -175,8 +175,14 @@ def parse_amount(
             required=True,
             what="profil (de l'aide)",
         )
+    paid = d.get("paid", True)
+    if not isinstance(paid, bool):
+        raise ctx.error(f"{name}.paid", f"true ou false attendu, trouvé {show(paid)}")
+    if not paid and kind in ("exemption", "unspecified", "none"):
+        raise ctx.error(f"{name}.paid", f"sans objet pour « {kind} »")
     return AmountPart(
         kind=kind,
+        paid=paid,
         text=get_text(d, "text", ctx, f"{name}.text"),
         label=get_text(d, "label", ctx, f"{name}.label", required=False),
         cap_period=cap_period,

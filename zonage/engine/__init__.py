@@ -28,6 +28,7 @@ from zonage.engine.answer import (
 )
 from zonage.engine.dates import parse_date
 from zonage.engine.evaluate import aids_at, evaluate, evaluate_aid
+from zonage.engine.place_tests import place_on
 from zonage.engine.qpv import in_qpv
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "evaluate_aid",
     "in_qpv",
     "parse_date",
+    "place_on",
 ]

@@ -21,7 +21,7 @@ from zonage.engine.answer import (
     Status,
 )
 from zonage.engine.outcome import Outcome, upper_first
-from zonage.engine.place_tests import run_test, zone_test
+from zonage.engine.place_tests import place_on, run_test, zone_test
 from zonage.engine.references import (
     aid_ref,
     contact_dicts,
@@ -67,7 +67,7 @@ def evaluate_aid(
         _dated_checks(verdict, aid, on)
     all_outcomes = outcomes + part_outcomes
     notes = _notes(aid, on, catalogue, all_outcomes) if verdict.status != NON_APPLICABLE else []
-    return _result(aid, place, profile, catalogue, verdict, parts, all_outcomes, notes)
+    return _result(aid, place, profile, on, catalogue, verdict, parts, all_outcomes, notes)
 
 
 def _where(
@@ -112,12 +112,10 @@ def _dated_checks(verdict: _Verdict, aid: Aid, on: dt.date) -> None:
 
 
 def _notes(aid: Aid, on: dt.date, catalogue: Catalogue, outcomes: Sequence[Outcome]) -> list[str]:
-    """Notes of an applicable aid: its dated notes, its tests' notes, the zoning's notes when
-    the zoning was read, and how old its most recent source is."""
+    """Notes of an applicable aid: its dated notes, its tests' notes and how old its most
+    recent source is (the zoning's notes go once with the place: see :func:`aids_at`)."""
     notes = _notes_on(aid.notes, on)
     notes += [n for o in outcomes for n in o.notes]
-    if any("zonage_medecins" in o.layers for o in outcomes):
-        notes += _notes_on(catalogue.rules.zoning_notes, on)
     latest = latest_source(aid, catalogue)
     if latest and on > latest[0]:
         whom = " ou ".join(catalogue.contacts[c].name for c in aid.contact)
@@ -132,6 +130,7 @@ def _result(
     aid: Aid,
     place: PlaceFacts,
     profile: str,
+    on: dt.date,
     catalogue: Catalogue,
     verdict: _Verdict,
     parts: list[dict[str, Any]],
@@ -164,8 +163,8 @@ def _result(
         conditions=tuple(
             c.text for c in aid.conditions if c.profiles is None or profile in c.profiles
         ),
-        not_combinable_with=_exclusions(aid, place, catalogue),
-        other_exclusions=aid.other_exclusions,
+        not_combinable_with=_exclusions(aid, place, on, catalogue),
+        other_exclusions=tuple(_notes_on(aid.other_exclusions, on)),
         may_follow=tuple(aid_ref(f.id, catalogue, f.note) for f in aid.may_follow),
         may_be_followed_by=tuple(inverse),
         requires=tuple(aid_ref(r, catalogue) for r in aid.requires),
@@ -190,6 +189,7 @@ def _date_status(aid: Aid, on: dt.date) -> str | None:
     """The reason the aid is closed on this date, or None if open."""
     v = aid.validity
     if v.valid_from and on < v.valid_from:
+        assert v.not_yet_reason is not None  # the catalogue requires it with valid_from
         opening = v.valid_from.strftime("%d/%m/%Y")
         return f"{v.not_yet_reason.rstrip('.')} (ouverture le {opening})."
     if v.valid_until and on > v.valid_until:
@@ -197,13 +197,25 @@ def _date_status(aid: Aid, on: dt.date) -> str | None:
     return None
 
 
-def _exclusions(aid: Aid, place: PlaceFacts, catalogue: Catalogue) -> tuple[dict[str, Any], ...]:
-    """The exclusions that hold here (a zone-scoped one also when the zone is uncertain)."""
+def _exclusions(
+    aid: Aid, place: PlaceFacts, on: dt.date, catalogue: Catalogue
+) -> tuple[dict[str, Any], ...]:
+    """The exclusions that hold here on this date: both aids exist by then (one that has
+    closed still counts: a contract already signed bars the other), and a zone-scoped one
+    also when the zone is uncertain."""
     return tuple(
         aid_ref(e.id, catalogue, e.note)
         for e in aid.not_combinable_with
-        if e.zones is None or zone_test(place, e.zones, catalogue, inside=True).result != "no"
+        if _started(aid, on)
+        and _started(catalogue.get(e.id), on)
+        and (
+            e.zones is None or zone_test(place, e.zones, on, catalogue, inside=True).result != "no"
+        )
     )
+
+
+def _started(aid: Aid, on: dt.date) -> bool:
+    return aid.validity.valid_from is None or on >= aid.validity.valid_from
 
 
 def _combine(outcomes: Sequence[Outcome]) -> tuple[Status, list[str], list[str]]:
@@ -231,6 +243,7 @@ def _amount_part(
         "cap": part.cap,
         "cap_period": part.cap_period,
         "currency": None if part.kind in ("exemption", "none") else "EUR",
+        "paid": part.paid,
         "text": part.text,
         "status": status,
         "reason": " ; ".join(reasons) or None,
@@ -262,6 +275,7 @@ def evaluate(
             hint=f"Profils valides : {', '.join(PROFILE_IDS)}.",
         )
     aids = [catalogue.get(i) for i in aid_ids] if aid_ids else list(catalogue.aids)
+    place = place.on(on)  # the doctor zoning version in force that day
     results = [evaluate_aid(a, place, profile, on, catalogue) for a in aids]
     order = {a.id: i for i, a in enumerate(catalogue.aids)}
     return tuple(sorted(results, key=lambda r: (RANK[r.status], order[r.id])))
@@ -284,6 +298,7 @@ def aids_at(
     catalogue = catalogue or load_catalogue()
     profile = parse_profile(profile)
     on = on or dt.date.today()
+    place = place_on(place, on, catalogue)
     if aid_ids:
         for aid_id in aid_ids:
             catalogue.get(aid_id)

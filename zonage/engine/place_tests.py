@@ -7,18 +7,14 @@ Generic vocabulary only: no rule is written here for one aid in particular. QPV 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
 from zonage.catalogue import Catalogue, PlaceTest
 from zonage.engine.outcome import Outcome, Result, upper_first
 from zonage.engine.qpv import in_qpv, qpv_list_on
-from zonage.place import PRIORITY_DEPARTMENTS, PlaceFacts
-
-# The doctor zoning of the data is the ARS Occitanie order of 4 May 2022. In ZAC communes it
-# classed some QPVs as ZIP (which ones is not in the data): only QPVs that existed on that day,
-# so the QPV list in force on the order's date decides, whatever the date of the question.
-ZONING_ORDER_DATE = dt.date(2022, 5, 4)
+from zonage.place import PlaceFacts
 
 # Whom to ask when a place test cannot decide, by kind of test (contact ids of the catalogue).
 _DEFAULT_ASK: dict[str, tuple[str, ...]] = {
@@ -44,7 +40,7 @@ _ZRR_TEXT = {
 def run_test(test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> Outcome:
     """Run one place test of the catalogue (role, default asks and ``otherwise`` applied)."""
     if test.kind in ("zones", "outside_zones"):
-        out = zone_test(place, test.values, catalogue, inside=test.kind == "zones")
+        out = zone_test(place, test.values, on, catalogue, inside=test.kind == "zones")
     elif test.kind == "any_of":
         out = _any_of(test, place, on, catalogue)
     elif test.kind == "zrr":
@@ -64,9 +60,9 @@ def run_test(test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalog
 
 
 def zone_test(
-    place: PlaceFacts, zones: Sequence[str], catalogue: Catalogue, *, inside: bool
+    place: PlaceFacts, zones: Sequence[str], on: dt.date, catalogue: Catalogue, *, inside: bool
 ) -> Outcome:
-    """Is the place's doctor zoning one of ``zones`` (``inside``), or none of them?"""
+    """Is the place's doctor zoning one of ``zones`` (``inside``), or none of them, on ``on``?"""
     zone = place.zonage_medecins
     wanted = " ou ".join(zones)
     layers: tuple[str, ...] = ("zonage_medecins",)
@@ -80,11 +76,14 @@ def zone_test(
     # A QPV of a ZAC commune may be classed ZIP: that only matters when the test tells ZIP
     # from ZAC (ZIP-only, ZAC-only, outside ZIP), not for "ZIP or ZAC".
     if zone == "ZAC" and ("ZIP" in zones) != ("ZAC" in zones):
-        qpv = in_qpv(place, ZONING_ORDER_DATE, catalogue.rules)
+        # The order classed as ZIP only QPVs that existed on its day: the QPV list in force on
+        # the order's date decides, whatever the date of the question.
+        order_date = zoning_order(place, on, catalogue)
+        qpv = in_qpv(place, order_date, catalogue.rules)
         layers += qpv.layers
         if qpv.result != "no":
-            order = ZONING_ORDER_DATE.strftime("%d/%m/%Y")
-            listed = qpv_list_on(ZONING_ORDER_DATE, catalogue.rules)
+            order = order_date.strftime("%d/%m/%Y")
+            listed = qpv_list_on(order_date, catalogue.rules)
             return Outcome(
                 "unknown",
                 f"commune en ZAC, mais {qpv.text} ; certains QPV des communes en ZAC "
@@ -104,20 +103,65 @@ def zone_test(
     return Outcome("yes", f"commune en {zone}, hors {wanted} (zonage médecins)", layers=layers)
 
 
+def zoning_order(place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> dt.date:
+    """The ARS order behind the place's doctor zoning class on ``on``: the one its zoning
+    version names, else the order in force when that version started, else (no dated version:
+    the layer's own zoning) the first order of ``rules.doctor_zoning_orders``."""
+    if place.zonage_medecins_arrete:
+        return dt.date.fromisoformat(place.zonage_medecins_arrete)
+    version = place.version_on(on)
+    started = dt.date.fromisoformat(version.depuis) if version is not None else dt.date.min
+    return catalogue.rules.zoning_order_on(started)
+
+
+def place_on(place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> PlaceFacts:
+    """The place with the doctor zoning version in force on ``on`` and, once, the zoning notes
+    of the catalogue dated after that version (a newer order not loaded for this commune)."""
+    dated = place.on(on)
+    version = dated.version_on(on)
+    since = version.depuis if version is not None else ""
+    notes = [
+        n.text
+        for n in catalogue.rules.zoning_notes
+        if (n.start is None or n.start <= on)
+        and (n.end is None or on <= n.end)
+        and (n.start is None or since < n.start.isoformat())
+    ]
+    if tuple(notes) == dated.date_notes:
+        return dated
+    return dataclasses.replace(dated, date_notes=tuple(notes))
+
+
+def _montagne(place: PlaceFacts) -> Outcome:
+    layers = ("zone_montagne",)
+    if place.zone_montagne is True:
+        return Outcome("yes", "commune classée en zone de montagne", layers=layers)
+    if place.zone_montagne is False:
+        return Outcome("no", "commune non classée en zone de montagne", layers=layers)
+    return Outcome(
+        "unknown",
+        "classement en zone de montagne inconnu ou partiel pour cette commune",
+        layers=layers,
+    )
+
+
 def _territory_fact(fact: str, place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> Outcome:
+    if fact == "zone_montagne":
+        return _montagne(place)
     if fact == "massif":
         if place.massif:
             return Outcome("yes", f"commune du massif « {place.massif} »", layers=("massif",))
         return Outcome("no", "commune hors massif (montagne ou massif)", layers=("massif",))
     if fact == "departement_prioritaire":
-        if place.departement_prioritaire:
+        priority = catalogue.rules.priority_departments_on(on)
+        if place.departement in priority:
             return Outcome(
                 "yes", f"département prioritaire {place.departement} {place.departement_nom}"
             )
+        listed = ", ".join(sorted(priority)) or "aucun à cette date"
         return Outcome(
             "no",
-            f"département {place.departement} hors des départements prioritaires "
-            f"({', '.join(PRIORITY_DEPARTMENTS)})",
+            f"département {place.departement} hors des départements prioritaires ({listed})",
         )
     return in_qpv(place, on, catalogue.rules)
 

@@ -66,9 +66,9 @@ def latest_source(aid: Aid, catalogue: Catalogue) -> tuple[dt.date, str] | None:
     refs = [*aid.sources, *(c.source for c in aid.checks if c.source)]
     if aid.validity.source:
         refs.append(aid.validity.source)
-    dated = [catalogue.documents[r.doc] for r in refs if catalogue.documents[r.doc].date]
+    docs = [catalogue.documents[r.doc] for r in refs]
+    dated = [(d.date, d) for d in docs if d.date is not None]
     if not dated:
         return None
-    doc = max(dated, key=lambda d: d.date)  # type: ignore[arg-type,return-value]
-    assert doc.date is not None
-    return doc.date, f"{doc.title} ({doc.date_text})"
+    date, doc = max(dated, key=lambda pair: pair[0])
+    return date, f"{doc.title} ({doc.date_text})"

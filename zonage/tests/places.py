@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 from zonage.engine import A_VERIFIER, ELIGIBLE, NON_APPLICABLE
-from zonage.place import PlaceFacts, Qpv
+from zonage.place import PlaceFacts, Precision, Qpv, Zone, ZrrStatus
 
 E, V, N = ELIGIBLE, A_VERIFIER, NON_APPLICABLE
 
@@ -16,18 +16,19 @@ QPV_2024 = Qpv("QN03101A", "Quartier 2024")
 
 
 def make_place(
-    zone: str | None = "ZIP",
+    zone: Zone | None = "ZIP",
     *,
     departement: str = "31",
     massif: str | None = None,
-    zrr: str = "non_classee",
+    zrr: ZrrStatus = "non_classee",
     frr: int = 0,
-    precision: str = "commune",
+    precision: Precision = "commune",
     qpv: Qpv | None = None,
     qpv2015: tuple[Qpv, ...] = (),
     qpv2024: tuple[Qpv, ...] = (),
     insee: str | None = None,
     nom: str = "Commune test",
+    zone_montagne: bool | None = None,
 ) -> PlaceFacts:
     """A place with only the facts the engine reads."""
     return PlaceFacts(
@@ -41,17 +42,17 @@ def make_place(
             "34": "Hérault",
             "48": "Lozère",
         }.get(departement, "Département"),
-        zonage_medecins=zone,  # type: ignore[arg-type]
+        zonage_medecins=zone,
         massif=massif,
-        zrr=zrr,  # type: ignore[arg-type]
+        zrr=zrr,
         frr_code=frr,
-        departement_prioritaire=departement in ("09", "32", "65"),
-        precision=precision,  # type: ignore[arg-type]
+        precision=precision,
         lon=1.0 if precision == "point" else None,
         lat=43.0 if precision == "point" else None,
         qpv=qpv,
         qpv2015_commune=qpv2015,
         qpv2024=qpv2024,
+        zone_montagne=bool(massif) if zone_montagne is None else zone_montagne,
         vintages={
             "zonage_medecins": "zonage test",
             "massif": "massifs test",

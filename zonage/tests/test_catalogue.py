@@ -155,7 +155,7 @@ def test_amount_texts_quote_the_figures(catalogue):
     ("aid_id", "valid_from", "valid_until"),
     [
         ("cde", dt.date(2021, 11, 1), dt.date(2023, 12, 31)),
-        ("cder", dt.date(2021, 11, 1), dt.date(2023, 12, 31)),
+        ("cder", dt.date(2021, 11, 1), None),
         ("exoneration-zrr", None, dt.date(2024, 6, 30)),
         ("exoneration-frr", dt.date(2024, 7, 1), None),
         ("caim", None, dt.date(2025, 12, 31)),

@@ -79,7 +79,7 @@ CASES = [
     ("housing-wrong-profile", ZIP, REMPL, D2025, {"forfait-hebergement": N}),
     ("cder-student", ZIP, ETU3, D2023, {"cder": E}),
     ("cder-replacement", ZAC, REMPL, D2023, {"cder": E}),
-    ("cder-closed-2024", ZAC, REMPL, D2024, {"cder": N}),
+    ("cder-open-2024", ZAC, REMPL, D2024, {"cder": E}),
     ("cder-zar", ZAR, REMPL, D2023, {"cder": N}),
     ("cder-2e-cycle", ZIP, ETU2, D2023, {"cder": N}),
     ("adjoint-verify", ZIP, ETU2, D2025, {"contrat-adjoint": V}),
@@ -87,7 +87,7 @@ CASES = [
     ("adjoint-wrong-profile", ZIP, PRACTICE, D2025, {"contrat-adjoint": N}),
     ("msu-zip", ZIP, MSU, D2025, {"coscom-msu": E}),
     ("msu-zac", ZAC, MSU, D2025, {"coscom-msu": N}),
-    ("msu-2026", ZIP, MSU, D2026, {"coscom-msu": V}),
+    ("msu-2026", ZIP, MSU, D2026, {"coscom-msu": N}),
     ("msu-wrong-profile", ZIP, PRACTICE, D2025, {"coscom-msu": N}),
     # ---- installation
     ("caim-zip", ZIP, INSTALL, D2025, {"caim": E, "aide-installation-zip": N}),
@@ -152,18 +152,18 @@ CASES = [
     # ---- keeping a practice in ZIP
     ("coscom-zip", ZIP, PRACTICE, D2025, {"coscom": E, "cstm": N}),
     ("coscom-zac", ZAC, PRACTICE, D2025, {"coscom": N, "cstm": E}),
-    ("coscom-2026", ZIP, PRACTICE, D2026, {"coscom": V}),
+    ("coscom-2026", ZIP, PRACTICE, D2026, {"coscom": N}),
     ("coscom-wrong-profile", ZIP, INSTALL, D2025, {"coscom": N}),
     ("cotram-zip", ZIP, END, D2025, {"cotram": E}),
     ("cotram-zar", ZAR, END, D2025, {"cotram": N}),
-    ("cotram-2026", ZIP, END, D2026, {"cotram": V}),
+    ("cotram-2026", ZIP, END, D2026, {"cotram": N}),
     ("cotram-wrong-profile", ZIP, PRACTICE, D2025, {"cotram": N}),
     ("cstm-renfort-zip", ZIP, BACKUP, D2025, {"cstm": E}),
     ("cstm-renfort-zac", ZAC, BACKUP, D2025, {"cstm": N}),
     ("cstm-practice-outside-zip", ZAR, PRACTICE, D2025, {"cstm": E}),
     ("cstm-renfort-zac-qpv", ZAC_QPV_COMMUNE, BACKUP, D2025, {"cstm": V}),
     ("cstm-practice-zac-qpv", ZAC_QPV_COMMUNE, PRACTICE, D2025, {"cstm": V}),
-    ("cstm-2026", ZIP, BACKUP, D2026, {"cstm": V}),
+    ("cstm-2026", ZIP, BACKUP, D2026, {"cstm": N}),
     ("cstm-wrong-profile", ZIP, INSTALL, D2025, {"cstm": N}),
     ("pdsa-zip", ZIP, PRACTICE, D2025, {"exoneration-pdsa": E}),
     ("pdsa-zip-install", ZIP, INSTALL, D2026, {"exoneration-pdsa": E}),
@@ -238,7 +238,7 @@ def test_reasons_name_the_rule(catalogue):
 
     assert "1er janvier 2024" in reason(ZAC, INSTALL, D2024, "cde")
     assert "31 décembre 2023" in reason(ZAC, INSTALL, D2024, "cde")
-    assert "janvier 2024" in reason(ZAC, REMPL, D2024, "cder")
+    assert "31 décembre 2025" in reason(ZIP, PRACTICE, D2026, "coscom")
     assert "30 juin 2024" in reason(ZIP, INSTALL, D2024_H2, "exoneration-zrr")
     assert "1er juillet 2024" in reason(ZIP, INSTALL, D2024, "exoneration-frr")
     assert "1er janvier 2026" in reason(ZIP, INSTALL, D2026, "caim")
@@ -277,7 +277,6 @@ def test_reasons_name_the_rule(catalogue):
         pytest.param(ZIP, ETU2, D2024, "cet", {"ars"}, id="cet"),
         pytest.param(ZIP, ETU2, D2024, "contrat-adjoint", {"cdom", "ars", "prefecture"},
                      id="adjoint"),
-        pytest.param(ZIP, PRACTICE, D2026, "coscom", {"cpam"}, id="coscom-2026"),
         pytest.param(MASSIF_ZAR, INSTALL, D2026, "contrat-ars-territoires", {"ars"},
                      id="ars-revision"),
     ],

@@ -18,7 +18,6 @@ import pytest
 
 from zonage.catalogue import load_catalogue
 from zonage.engine import evaluate_aid, in_qpv
-from zonage.engine.place_tests import ZONING_ORDER_DATE
 from zonage.place import Qpv
 from zonage.tests.places import (
     D2023,
@@ -35,6 +34,8 @@ from zonage.tests.places import (
 )
 
 LAST_DAY_2015_LIST = dt.date(2023, 12, 31)
+# The ARS order of the zoning the layer holds (``rules.doctor_zoning_orders``).
+ZONING_ORDER_DATE = dt.date(2022, 5, 4)
 FIRST_DAY_2024_LIST = dt.date(2024, 1, 1)
 
 
@@ -80,7 +81,7 @@ def catalogue():
 
 def test_the_2024_list_takes_over_on_the_catalogue_date(catalogue):
     assert catalogue.rules.qpv_list_2024_from == FIRST_DAY_2024_LIST
-    assert ZONING_ORDER_DATE == dt.date(2022, 5, 4) < FIRST_DAY_2024_LIST
+    assert catalogue.rules.zoning_order_on(D2025) == ZONING_ORDER_DATE < FIRST_DAY_2024_LIST
 
 
 @pytest.mark.parametrize(
@@ -215,6 +216,7 @@ def test_qpv_cases(catalogue, place, profile, on, expected):
 def test_old_qpv_point_both_answers_name_the_same_facts(catalogue):
     caim = evaluate_aid(catalogue.get("caim"), OLD_QPV_POINT, INSTALL, D2025, catalogue)
     ars = evaluate_aid(catalogue.get(ARS), OLD_QPV_POINT, INSTALL, D2025, catalogue)
+    assert caim.reason is not None and ars.reason is not None
     assert "QPV « Quartier 2015 » (QP031001)" in caim.reason and "liste 2015" in caim.reason
     assert "commune sans QPV (liste 2024)" in ars.reason
 
