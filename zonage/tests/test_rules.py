@@ -49,7 +49,13 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("on", "priority", "zrr", "frr", "order"), TABLE, ids=str)
+def _id(value: object) -> str:
+    # Sets print in hash order, which differs between processes (pytest-xdist workers must
+    # collect the same ids): sorted.
+    return ",".join(sorted(value)) if isinstance(value, (set, frozenset)) else str(value)
+
+
+@pytest.mark.parametrize(("on", "priority", "zrr", "frr", "order"), TABLE, ids=_id)
 def test_rules_on_a_date(rules, on, priority, zrr, frr, order):
     assert rules.priority_departments_on(on) == priority
     assert rules.zrr_in_force(on) is zrr and rules.frr_in_force(on) is frr
