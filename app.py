@@ -73,20 +73,21 @@ def _web() -> WebLayer:
 
 
 def _map(on: dt.date | None) -> folium.Map:
-    """The map with the catalogue's rules on ``on`` (today when None; a few milliseconds: the
-    web layer and its data file are prepared once)."""
+    """The map with the doctor zoning and the catalogue's rules on ``on`` (today when None; a
+    few milliseconds: the web layer is prepared once, its data file once per date)."""
     from geo.webmap import app_map
 
-    return app_map(_web(), policy=map_policy(on))
+    return app_map(_web(), policy=map_policy(on), on=on)
 
 
 @st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
 def _export(departement: str | None, build: str | None, on: dt.date | None) -> bytes:
-    """The standalone page with the rules on ``on`` (``build``: the web layer's fingerprint,
-    so a rebuild is seen)."""
+    """The standalone page with the doctor zoning and the rules on ``on`` (``build``: the web
+    layer's fingerprint, so a rebuild is seen)."""
     from geo.export import render_html
 
-    return render_html(_web(), departement=departement, policy=map_policy(on)).encode("utf-8")
+    page = render_html(_web(), departement=departement, policy=map_policy(on), on=on)
+    return page.encode("utf-8")
 
 
 def _inputs(state: service.ViewState) -> service.ViewState:
@@ -314,8 +315,8 @@ def main() -> None:
         st.error(md(failed))
     with st.spinner("Chargement des données de la carte…"):
         _lookup()
+        state = _inputs(state)  # the sidebar's latest date: the map shows its zoning
         fmap = _map(state.date)
-    state = _inputs(state)
     choice = st.container()
     # Only the chosen view runs (tabs would build the export and the tables on every click).
     view = st.session_state.get("vue", _MAP_VIEW)

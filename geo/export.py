@@ -6,6 +6,7 @@ it makes no request except, when there is a network, for the base-map tiles.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import time
 from collections.abc import Sequence
@@ -15,8 +16,9 @@ from pathlib import Path
 from branca.element import Figure
 
 from geo import atomic, paths
-from geo.webmap.builder import TITLE, build_map
+from geo.webmap.builder import build_map
 from geo.webmap.layer import WebLayer
+from geo.webmap.spec import TITLE
 from geo.webmap.style import NO_POLICY, MapPolicy
 from zonage.errors import InvalidInput
 from zonage.text import quoted
@@ -38,14 +40,22 @@ def render_html(
     layers: Sequence[str] | None = None,
     tiles: bool = True,
     policy: MapPolicy = NO_POLICY,
+    on: dt.date | None = None,
 ) -> str:
     """The standalone page of the map (``web`` limited to ``departement`` if given), with the
-    caller's ``policy`` facts (priority departments, dated titles).
+    caller's ``policy`` facts (priority departments, dated titles) and the doctor zoning in
+    force on ``on`` (default: today, the latest version of every commune).
 
     Raises :class:`InvalidInput` for an unknown department or layer.
     """
     fmap = build_map(
-        web, layers=layers, departement=departement, mode="standalone", tiles=tiles, policy=policy
+        web,
+        layers=layers,
+        departement=departement,
+        mode="standalone",
+        tiles=tiles,
+        policy=policy,
+        on=on,
     )
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a folium map's root is always its figure
@@ -65,11 +75,14 @@ def write_html(
     layers: Sequence[str] | None = None,
     tiles: bool = True,
     policy: MapPolicy = NO_POLICY,
+    on: dt.date | None = None,
 ) -> Export:
     """Write the standalone page to ``out`` atomically (a reader never sees half a file)."""
     start = time.perf_counter()
     out = check_map_file(out)
-    page = render_html(web, departement=departement, layers=layers, tiles=tiles, policy=policy)
+    page = render_html(
+        web, departement=departement, layers=layers, tiles=tiles, policy=policy, on=on
+    )
     data = page.encode("utf-8")
     try:
         atomic.write_bytes(out, data)  # with the mode open() would give: the map is shared

@@ -7,6 +7,7 @@ a lookup only picks a prebuilt record and, for a point, adds the position and th
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,13 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from geo.schema import DATED_ZONING_SOURCE, REFERENCE_ZONING_ORDER, REFERENCE_ZONING_SOURCE
-from zonage.place import PlaceFacts, Qpv, Zone, ZoningVersion, ZrrStatus
+from geo.schema import (
+    DATED_ZONING_COLUMNS,
+    DATED_ZONING_SOURCE,
+    REFERENCE_ZONING_ORDER,
+    REFERENCE_ZONING_SOURCE,
+)
+from zonage.place import PlaceFacts, Qpv, Zone, ZoningVersion, ZrrStatus, version_in_force
 
 
 def as_list(value: Any) -> list[Any]:
@@ -84,6 +90,16 @@ def zoning_versions(row: Mapping[str, Any]) -> tuple[ZoningVersion, ...]:
             )
         )
     return tuple(sorted(versions, key=lambda v: v.depuis))
+
+
+def versions_on(communes: pd.DataFrame, on: dt.date) -> list[ZoningVersion]:
+    """The doctor zoning version in force on ``on`` of each row of a commune frame (in row
+    order; its ``classe`` is the class the commune has that day). Reads ``zonage_medecins`` and
+    the :data:`~geo.schema.DATED_ZONING_COLUMNS` present."""
+    columns = [c for c in ("zonage_medecins", *DATED_ZONING_COLUMNS) if c in communes.columns]
+    rows = cast(list[dict[str, Any]], pd.DataFrame(communes[columns]).to_dict("records"))
+    # A row always has its reference version, so one is in force on any date.
+    return [cast(ZoningVersion, version_in_force(zoning_versions(r), on)) for r in rows]
 
 
 def commune_facts(row: Mapping[str, Any], vintages: Mapping[str, str]) -> PlaceFacts:

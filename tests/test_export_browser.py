@@ -175,7 +175,7 @@ def test_exported_region_renders_offline(page: Page, layers, tmp_path: Path) -> 
     control.get_by_text("Massifs (loi Montagne)").click()
     p.wait_for_selector(".zonage-legend section[data-layer='massifs']")
     assert _paths(p, "zones") >= 2  # Pyrénées and Massif central, merged from communes
-    control.get_by_text("Zonage médecins généralistes (ZIP, ZAC, ZAR)").click()
+    control.get_by_text("Zonage médecins en vigueur le").click()
     p.wait_for_selector(".zonage-legend section[data-layer='zonage']")
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -3,7 +3,9 @@ mirror with the DataSanté-format fixture table (``data build --zoning-table``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,17 @@ from streamlit.testing.v1 import AppTest
 
 from application import about
 from application.cli import main
-from geo import settings
+from geo import assets, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "geo" / "tests" / "fixtures" / "datasante" / "zonages_communes.csv"
 APP = str(ROOT / "app.py")
 # Albi is ZAR in the reference version and ZAC in the fixture table from 30/10/2025.
 ALBI = "81004"
+# Pamiers is ZAC in the reference version and ZIP in the fixture table from 30/10/2025: the
+# map's codes of the zoning layer (style.ZONAGE).
+PAMIERS = "09225"
+ZAC_CODE, ZIP_CODE = "C", "I"
 
 
 @pytest.fixture(scope="session")
@@ -171,3 +177,57 @@ def test_data_diff_lists_the_changes_by_department(cli) -> None:
     assert (
         cli("data", "diff", "--from", "2024-01-01", "--to", "2025-06-01")["par_departement"] == {}
     )
+
+
+def _zoning_code(data: dict, insee: str) -> str:
+    """The map's code of the zoning layer for one commune, in the data ``webmap.js`` draws."""
+    zonage = next(spec for spec in data["layers"] if spec["id"] == "zonage")
+    return zonage["values"][data["communes"]["insee"].index(insee)]
+
+
+def test_exported_map_colours_the_zoning_of_its_date(
+    dated_build: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(settings, "BUILD_DIR", dated_build)
+
+    def export(on: str) -> dict:
+        out = tmp_path / f"ariege-{on}.html"
+        argv = ["export-map", "--out", str(out), "--date", on, "--departement", "09"]
+        assert main([*argv, "--layers", "zonage", "--no-tiles"]) == 0
+        call = out.read_text(encoding="utf-8").rsplit("zonageWebMap(", 1)[-1]
+        data, _ = json.JSONDecoder().raw_decode(call, call.index("{"))
+        return data
+
+    before, after = export("2025-10-29"), export("2025-10-30")
+    assert _zoning_code(before, PAMIERS) == ZAC_CODE
+    assert _zoning_code(after, PAMIERS) == ZIP_CODE
+    zonage = before["layers"][0]
+    assert zonage["title"] == "Zonage médecins en vigueur le 29/10/2025 (ZIP, ZAC, ZAR)"
+    assert "DataSanté" not in zonage["source"]
+    assert after["layers"][0]["title"].startswith("Zonage médecins en vigueur le 30/10/2025")
+    assert "table DataSanté des communes, arrêté du 30/10/2025" in after["layers"][0]["source"]
+    assert [zonage["title"], zonage["source"]] in before["title"]["sources"]
+
+
+def test_app_map_shows_the_zoning_of_the_sidebar_date(
+    dated_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZONAGE_BUILD_DIR", str(dated_build))
+    monkeypatch.setattr(settings, "BUILD_DIR", dated_build)
+
+    def shown(at: AppTest) -> dict:
+        """The data of the app's map: the file its frame loads from the static folder."""
+        assert not at.exception
+        (frame,) = [e for e in at.get("component_instance")]
+        path = re.search(r"data/[0-9a-f]+\.json", frame.proto.json_args)
+        assert path is not None
+        return json.loads((assets.STATIC_DIR / path.group(0)).read_text(encoding="utf-8"))
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(date="2025-06-01")
+    at.run()
+    assert _zoning_code(shown(at), PAMIERS) == ZAC_CODE
+    at.sidebar.date_input(key="date").set_value(dt.date(2025, 11, 15)).run()
+    data = shown(at)
+    assert _zoning_code(data, PAMIERS) == ZIP_CODE
+    assert data["layers"][0]["title"].startswith("Zonage médecins en vigueur le 15/11/2025")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -55,6 +56,16 @@ class ZoningVersion:
     tvs_nom: str | None = None
 
 
+def version_in_force(versions: Sequence[ZoningVersion], on: dt.date) -> ZoningVersion | None:
+    """The zoning version in force on ``on`` among ``versions`` (oldest first): the latest one
+    started by then, else the oldest known (None when no version is known)."""
+    day = on.isoformat()
+    started = [v for v in versions if v.depuis <= day]
+    if started:
+        return started[-1]
+    return versions[0] if versions else None
+
+
 @dataclass(frozen=True)
 class PlaceFacts:
     """Every zoning fact the aids depend on, for one place.
@@ -96,13 +107,8 @@ class PlaceFacts:
     date_notes: tuple[str, ...] = ()
 
     def version_on(self, on: dt.date) -> ZoningVersion | None:
-        """The zoning version in force on ``on``: the latest one started by then, else the
-        oldest known (None when no version is known)."""
-        day = on.isoformat()
-        started = [v for v in self.zonage_versions if v.depuis <= day]
-        if started:
-            return started[-1]
-        return self.zonage_versions[0] if self.zonage_versions else None
+        """The zoning version in force on ``on`` (see :func:`version_in_force`)."""
+        return version_in_force(self.zonage_versions, on)
 
     def on(self, on: dt.date) -> PlaceFacts:
         """The same facts with the doctor zoning of the version in force on ``on``."""

@@ -1,5 +1,6 @@
-"""``zonage export-map --out FICHIER.html [--departement DD] [--layers COUCHE ...]``: the zoning
-map as one standalone HTML file (layers, legend, tooltips, sources; opens offline)."""
+"""``zonage export-map --out FICHIER.html [--date AAAA-MM-JJ] [--departement DD] [--layers ...]``:
+the zoning map on a date as one standalone HTML file (layers, legend, tooltips, sources; opens
+offline)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from application.cli._parser import Once
 from geo import settings
 from geo.webmap.style import LAYER_IDS
+from zonage.engine import parse_date
 from zonage.errors import InvalidInput
 from zonage.text import quoted
 
@@ -23,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         " couches, légende, infobulles, sources et millésimes.",
     )
     parser.add_argument("--out", metavar="FICHIER.html", required=True, help="fichier à écrire")
+    parser.add_argument(
+        "--date",
+        metavar="AAAA-MM-JJ",
+        action=Once,
+        help="date du zonage médecins et des règles montrés (défaut : aujourd'hui)",
+    )
     parser.add_argument(
         "--departement",
         metavar="DD",
@@ -79,6 +88,7 @@ def _size(n: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Write the map; errors propagate as typed ZonageError (exit 2 bad input, 4 no data)."""
+    on = parse_date(args.date)
     departement = parse_departement(args.departement)
     layer_ids = parse_layers(args.layers)
     # Imported here: the other sub-commands do not pay for geopandas and folium.
@@ -95,11 +105,13 @@ def run(args: argparse.Namespace) -> int:
         departement=departement,
         layers=layer_ids,
         tiles=not args.no_tiles,
-        policy=map_policy(),  # the catalogue's rules of today
+        policy=map_policy(on),  # the catalogue's rules on the map's date
+        on=on,
     )
     shown = ", ".join(layer_ids or LAYER_IDS)
     where = f"département {departement}" if departement else "Occitanie"
     sys.stdout.write(
-        f"Carte écrite : {result.path} ({_size(result.bytes)}, {where} ; couches : {shown})\n"
+        f"Carte écrite : {result.path} ({_size(result.bytes)}, {where}, au"
+        f" {on.strftime('%d/%m/%Y')} ; couches : {shown})\n"
     )
     return 0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from geo.webmap import check as check_web
 from geo.webmap import prepare, web_layer
 from geo.webmap import topology as topo
-from geo.webmap.layer import WebLayer
+from geo.webmap.layer import FORMAT_VERSION, WebLayer
 from zonage.errors import DataError, InvalidInput
 
 # --- TopoJSON encoding on small hand-made coverages -----------------------------------------
@@ -239,7 +239,7 @@ def test_damaged_cache_is_prepared_again(layers, tmp_path: Path) -> None:  # noq
     path.write_text("{not json", encoding="utf-8")
     web = web_layer(small, cache_dir=tmp_path)
     assert web.stats["check"]["ok"]
-    assert json.loads(path.read_text(encoding="utf-8"))["format"] == 1
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == FORMAT_VERSION
 
 
 def test_prepare_refuses_a_layer_that_is_not_a_coverage(layers) -> None:  # noqa: ANN001

@@ -5,6 +5,7 @@ page (served files), the data handed to ``webmap.js`` (layers, escaping), the ex
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -82,8 +83,10 @@ def test_page_data_describes_every_layer(web: WebLayer) -> None:
     assert fills == ["zonage"]
     assert data["title"]["sources_title"] == "Sources et millésimes"
     sources = {text for _, text in data["title"]["sources"]}
-    for key in ("zonage_medecins", "qpv2015", "massif", "zrr", "frr"):
+    for key in ("qpv2015", "massif", "zrr", "frr"):
         assert web.vintages[key] in sources
+    # The zoning's source: the reference version, then each newer order in force on the date.
+    assert any(text.startswith(web.vintages["zonage_medecins"]) for text in sources)
 
 
 def test_policy_facts_come_from_the_caller(web: WebLayer) -> None:
@@ -152,9 +155,11 @@ def test_names_are_sent_as_text(layers) -> None:  # noqa: ANN001
     assert data["qpv"]["nom_qp"] == ["<img src=x onerror=alert(1)>"]
     zonage = next(spec for spec in data["layers"] if spec["id"] == "zonage")
     assert zonage["source"] == "export <i>2025</i> & co"
-    assert ["Zonage médecins généralistes (ZIP, ZAC, ZAR)", "export <i>2025</i> & co"] in (
-        data["title"]["sources"]
-    )
+    today = dt.date.today().strftime("%d/%m/%Y")
+    assert [
+        f"Zonage médecins en vigueur le {today} (ZIP, ZAC, ZAR)",
+        "export <i>2025</i> & co",
+    ] in (data["title"]["sources"])
     # The script puts data texts in the page as text only.
     script = (Path(__file__).parents[1] / "webmap" / "webmap.js").read_text(encoding="utf-8")
     assert [line for line in script.splitlines() if "innerHTML" in line] == [
@@ -299,3 +304,15 @@ def test_cli_export_map_bad_input(
     assert message in err and "Choisissez parmi" in err
     assert err.count("\n") == 1  # one line, no traceback
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize("value", ["2025-13-01", "demain", "30/10/2025"])
+def test_cli_export_map_bad_date(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.html"
+    code = main(["export-map", "--out", str(out), "--date", value])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"Date illisible « {value} »" in err and "AAAA-MM-JJ" in err
+    assert err.count("\n") == 1 and not out.exists()

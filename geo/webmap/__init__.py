@@ -2,12 +2,14 @@
 
 Typical use::
 
+    import datetime
     from geo.layer import load
     from geo.webmap import app_map, build_map, web_layer
 
     web = web_layer(load())     # read from data/build/web/ (computed there once per build)
     fmap = app_map(web)         # for streamlit-folium (served assets, no title, folded)
     fmap = build_map(web, departement="09")            # standalone page, everything inline
+    fmap = build_map(web, on=datetime.date(2025, 11, 1))  # the doctor zoning in force that day
 
 ``geo.export`` writes the standalone page to a file; ``python -m geo.webmap`` prepares the
 cache and the app's ``static/`` copies ahead of time.

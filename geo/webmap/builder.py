@@ -12,6 +12,7 @@ published once into its static folder (:mod:`geo.assets`). Every text of the dat
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -26,30 +27,29 @@ from jinja2 import Template
 from geo import assets
 from geo.webmap import topology
 from geo.webmap.layer import WebLayer
+from geo.webmap.spec import layer_spec, title_box
 from geo.webmap.style import (
     BY_ID,
     LAYER_IDS,
     NO_COLOUR_LABEL,
     NO_POLICY,
-    NONE_CODE,
     TILES_ATTRIBUTION,
     TILES_LABEL,
     TILES_URL,
-    LayerStyle,
+    ZONAGE,
     MapPolicy,
     styles,
 )
+from geo.webmap.zoning import map_date, on_date
 from zonage.errors import InvalidInput
 
 Mode = Literal["standalone", "served"]
 
-TITLE = "Zonages des aides aux médecins en Occitanie"
 DATA_UNAVAILABLE = (
     "Les données de la carte n'ont pas pu être chargées. Rechargez la page ; si cela persiste,"
     " relancez `python -m geo.webmap` puis l'application (bash scripts/app.sh)."
 )
 LEGEND_TITLE = "Légende"
-SOURCES_TITLE = "Sources et millésimes"
 #: The map's own scripts, in load order (``webmap.js`` uses ``communes.js``), and style sheet.
 SCRIPTS = ("communes.js", "webmap.js")
 STYLE = "webmap.css"
@@ -83,104 +83,6 @@ def check_layers(layers: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(name for name in LAYER_IDS if name in layers)
 
 
-def _source(style: LayerStyle, vintages: dict[str, str]) -> str:
-    if style.source:
-        return style.source
-    return vintages.get(style.vintage or "", "source non précisée (à vérifier)")
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
-def _layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
-    """What ``webmap.js`` needs to draw one layer: codes per commune, classes, texts."""
-    spec: dict[str, Any] = {
-        "id": style.id,
-        "kind": style.kind,
-        "title": style.title,
-        "tooltip": style.tooltip,
-        "source": str(_source(style, web.vintages)),
-        "shown": style.shown,
-        "style": dict(style.style),
-    }
-    communes = web.communes
-    if style.kind == "qpv":
-        c = style.classes[0]
-        spec["classes"] = {
-            c.code: {
-                "label": f"{c.label} ({_count(len(web.qpv))})",
-                "tip": c.label,
-                "color": c.color,
-            }
-        }
-        return spec
-    column = communes[style.column].tolist()
-    if style.members is not None:
-        column = [v in style.members for v in column]
-    if style.kind == "mesh":
-        keys = {v: chr(0x41 + i) for i, v in enumerate(dict.fromkeys(column))}
-        spec["values"] = "".join(keys[v] for v in column)
-        c = style.classes[0]
-        spec["classes"] = {c.code: {"label": c.label, "color": c.color}}
-        return spec
-    code_of = {c.value: c.code for c in style.classes}
-    fallback = style.missing.code if style.missing else NONE_CODE
-    codes = "".join(code_of.get(None if _missing(v) else v, fallback) for v in column)
-    spec["values"] = codes
-    classes = list(style.classes) + ([style.missing] if style.missing else [])
-    spec["classes"] = {}
-    for c in classes:
-        n = codes.count(c.code)
-        if n == 0:
-            continue  # the legend lists what the map shows
-        label = c.label
-        if style.names_departements:
-            rows = communes[[code == c.code for code in codes]]
-            names = dict(zip(rows["departement"], rows["departement_nom"], strict=True))
-            label = f"{label} : " + ", ".join(f"{names[k]} ({k})" for k in sorted(names))
-        spec["classes"][c.code] = {
-            "label": f"{label} ({_count(n)} commune{'s' if n > 1 else ''})",
-            "tip": label,
-            "color": c.color,
-            "count": n,
-        }
-    return spec
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(value != value)  # None, NaN, pd.NA
-    except TypeError:
-        return True
-
-
-def _title(web: WebLayer, shown: Sequence[LayerStyle], departement: str | None) -> dict[str, Any]:
-    """The title box as texts: heading, one line on the precision, and the sources."""
-    where = "Occitanie"
-    if departement is not None:
-        where = f"{web.departements[departement]} ({departement})"
-    title = TITLE if departement is None else f"{TITLE} : {where}"
-    sources = [("Contours et communes", web.vintages.get("communes", ""))]
-    for style in shown:
-        if style.vintage == "communes":
-            continue
-        sources.append((style.title, _source(style, web.vintages)))
-    moved = web.stats.get("check", {}).get("hausdorff_m", {}).get("p99")
-    precision = (
-        f"contours simplifiés pour le web (à environ {_count(int(-(-moved // 50) * 50))} m près) ; "
-        if moved
-        else "contours simplifiés pour le web ; "
-    )
-    return {
-        "heading": title,
-        "text": f"{_count(len(web.communes))} communes, {precision}près d'une limite, vérifiez"
-        " la commune d'une adresse dans l'application.",
-        "sources_title": SOURCES_TITLE,
-        "sources": [[str(name), str(text)] for name, text in sources],
-    }
-
-
 def payload(
     web: WebLayer,
     layers: Sequence[str] | None = None,
@@ -190,16 +92,20 @@ def payload(
     title: bool = True,
     collapsed: bool = False,
     policy: MapPolicy = NO_POLICY,
+    on: dt.date | None = None,
 ) -> dict[str, Any]:
     """The data ``webmap.js`` draws (``web`` already limited to ``departement`` if given),
-    with the caller's ``policy`` facts (priority departments, dated titles)."""
+    with the caller's ``policy`` facts (priority departments, dated titles) and the doctor
+    zoning in force on ``on`` (default: today, i.e. the latest version of every commune)."""
     layer_ids = check_layers(layers)
     by_id = styles(policy)
+    if ZONAGE.id in layer_ids:
+        web, by_id[ZONAGE.id] = on_date(web, by_id[ZONAGE.id], map_date(on))
     keep_qpv = "qpv" in layer_ids
     topo = web.topology
     if not keep_qpv:  # the QPV outlines and their arcs are not sent
         topo = topology.subset(topo, {"communes": range(len(web.communes))})
-    specs = [_layer_spec(by_id[i], web) for i in layer_ids]
+    specs = [layer_spec(by_id[i], web) for i in layer_ids]
     fills = [spec for spec in specs if spec["kind"] == "choropleth"]
     if fills and not any(spec["shown"] for spec in fills):
         fills[0]["shown"] = True  # one colour layer is always drawn when one is asked for
@@ -228,7 +134,7 @@ def payload(
             if tiles
             else None
         ),
-        "title": _title(web, [by_id[i] for i in layer_ids], departement) if title else None,
+        "title": title_box(web, [by_id[i] for i in layer_ids], departement) if title else None,
         "legend_title": LEGEND_TITLE,
         "collapsed": collapsed,
         "bounds": web.topology["bbox"],
@@ -386,6 +292,7 @@ def build_map(
     title: bool = True,
     collapsed: bool = False,
     policy: MapPolicy = NO_POLICY,
+    on: dt.date | None = None,
 ) -> folium.Map:
     """A Folium map of ``web`` (limited to ``departement`` if given) with the chosen layers.
 
@@ -395,8 +302,9 @@ def build_map(
     ``static_url``, that folder's URL as the page sees it (default: from streamlit-folium's
     frame). Folium's own CDN links are removed either way. ``tiles`` adds the online base map
     (blank offline), ``title`` the title box with the sources, ``collapsed`` folds the layer
-    switcher and the legend, ``policy`` gives the policy facts (:class:`MapPolicy`). Raises
-    :class:`InvalidInput` for an unknown layer or department.
+    switcher and the legend, ``policy`` gives the policy facts (:class:`MapPolicy`), ``on`` the
+    date of the doctor zoning shown (default: today). Raises :class:`InvalidInput` for an
+    unknown layer or department.
     """
     layer_ids = check_layers(layers)
     if departement is not None:
@@ -415,6 +323,7 @@ def build_map(
         "title": title,
         "collapsed": collapsed,
         "policy": policy,
+        "on": map_date(on),  # a date, never None: the served data file is kept per date
     }
     # Instance lists: Folium's add_js_link would otherwise change the class-wide defaults.
     if mode == "standalone":

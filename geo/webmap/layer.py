@@ -33,7 +33,7 @@ from geo.webmap.style import LAYERS
 from zonage.errors import DataError, InvalidInput
 
 #: Version of the web layer format (bump it when :func:`prepare` changes its output).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the dated doctor zoning columns
 #: Coverage simplification tolerance, in metres (about the square root of the largest
 #: triangle area removed): borders move by about 100 m at the median, 200 m at worst for 99 %.
 TOLERANCE_M = 150.0
@@ -46,11 +46,13 @@ GRID_STEP = 1e-4
 #: away with the build it was made from when the layer is rebuilt).
 CACHE_SUBDIR = "web"
 
-#: Commune columns kept for the map (the styles' columns plus the names shown in tooltips).
+#: Commune columns kept for the map: the styles' columns, the names shown in tooltips and the
+#: dated doctor zoning (the map colours the class in force on its date).
 COMMUNE_COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys(
         ["insee", "nom", "departement", "departement_nom"]
         + [s.column for s in LAYERS if s.column is not None]
+        + ["zonage_medecins_2", "zonage_medecins_2_arrete"]
     )
 )
 QPV_COLUMNS: tuple[str, ...] = ("code_qp", "nom_qp", "insee")
