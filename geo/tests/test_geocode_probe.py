@@ -34,10 +34,12 @@ CAPITOLE = load_fixture("search_capitole")
 HTML = b"<html><body><h1>Maintenance</h1><a href='https://example.org'>ici</a></body></html>"
 BIG = 2_000_000  # twice the largest body read
 
-# The table's geocoder: a total deadline of 1 s, shorter than one read's timeout (3 s) and
-# than the backoff (0.8 s, then 1.6 s): a wait that would outlast the deadline is not made.
-DEADLINE = 1.0
-TABLE_OPTIONS: dict[str, Any] = {"timeout": 3.0, "retries": 2, "backoff": 0.8, "deadline": DEADLINE}
+# The table's geocoder: a total deadline of 0.7 s, shorter than one read's timeout (3 s) and
+# than the backoff (0.4 s, then 0.8 s): a wait that would outlast the deadline is not made.
+DEADLINE = 0.7
+TABLE_OPTIONS: dict[str, Any] = {"timeout": 3.0, "retries": 2, "backoff": 0.4, "deadline": DEADLINE}
+# For a single hang or drip: a short deadline is enough to show that it alone stops the call.
+SHORT_DEADLINE = 0.3
 
 
 def _body(doc: dict[str, Any] = FOIX, **changes: Any) -> dict[str, Any]:
@@ -120,7 +122,7 @@ BAD_ANSWERS = {
     # the connection itself
     "reset": Reply(reset=True),
     "hang": Reply(hang=True),
-    "drip-headers": Reply.json(FOIX, drip_s=0.3, drip_headers=True),
+    "drip-headers": Reply.json(FOIX, drip_s=0.1, drip_headers=True),
 }
 
 
@@ -154,9 +156,9 @@ def test_bad_answer_gives_the_offline_answer_within_the_deadline(case, lookup, c
 
 @pytest.mark.probe
 def test_slow_drip_is_abandoned_at_the_deadline(lookup, fake_ban):
-    """One byte per second, each within the 3 s read timeout: only the deadline stops it."""
-    deadline = 2.0
-    fake_ban.always = Reply.json(FOIX, drip_s=1.0)
+    """One byte every 0.3 s, each within the 3 s read timeout: only the deadline stops it."""
+    deadline = 1.0
+    fake_ban.always = Reply.json(FOIX, drip_s=0.3)
     ban = BanGeocoder(fake_ban.url, timeout=3.0, retries=2, backoff=0.5, deadline=deadline)
     start = time.perf_counter()
     place = place_from_text("Foix", lookup, ban)
@@ -170,12 +172,12 @@ def test_slow_drip_is_abandoned_at_the_deadline(lookup, fake_ban):
 @pytest.mark.probe
 def test_hang_is_abandoned_at_the_deadline_before_the_read_timeout(fake_ban):
     fake_ban.always = Reply(hang=True)
-    ban = BanGeocoder(fake_ban.url, timeout=3.0, retries=0, deadline=1.0)
+    ban = BanGeocoder(fake_ban.url, timeout=3.0, retries=0, deadline=SHORT_DEADLINE)
     start = time.perf_counter()
-    with pytest.raises(ServiceUnavailable, match="complète en 1 s"):
+    with pytest.raises(ServiceUnavailable, match=r"complète en 0\.3 s"):
         ban.search("Foix")
     elapsed = time.perf_counter() - start
-    assert elapsed <= 2.0, f"{elapsed:.2f} s"
+    assert elapsed <= SHORT_DEADLINE + 1.0, f"{elapsed:.2f} s"
 
 
 @pytest.fixture(scope="module")
@@ -206,13 +208,13 @@ def test_tls_answer_dripped_from_its_headers_is_cut_at_the_deadline(tls_context,
     fake = serve_ban(tls=context)
     (result,) = BanGeocoder(fake.url, session=session).search("Foix")
     assert result.citycode == "09122"
-    fake.always = Reply.json(FOIX, drip_s=0.3, drip_headers=True)
-    ban = BanGeocoder(fake.url, timeout=3.0, retries=0, deadline=1.0, session=session)
+    fake.always = Reply.json(FOIX, drip_s=0.1, drip_headers=True)
+    ban = BanGeocoder(fake.url, timeout=3.0, retries=0, deadline=SHORT_DEADLINE, session=session)
     start = time.perf_counter()
-    with pytest.raises(ServiceUnavailable, match="complète en 1 s"):
+    with pytest.raises(ServiceUnavailable, match=r"complète en 0\.3 s"):
         ban.search("Foix")
     elapsed = time.perf_counter() - start
-    assert elapsed <= 2.0, f"{elapsed:.2f} s"
+    assert elapsed <= SHORT_DEADLINE + 1.0, f"{elapsed:.2f} s"
 
 
 def test_default_deadline_is_five_seconds():

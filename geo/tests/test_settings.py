@@ -3,13 +3,18 @@ line stops at once with exit code 2 and one French line naming each bad variable
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from types import ModuleType
 
 import pytest
 
+from application.cli import main
 from geo import settings
+from zonage.errors import InvalidInput
 
 LONG_NAME = "a" * 300
 
@@ -29,16 +34,22 @@ BAD_VARIABLES = [
     ("ZONAGE_CACHE", LONG_NAME, "un nom de 300 octets (au plus 255)"),
 ]
 
+Load = Callable[..., ModuleType]
 
-def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=settings.PROJECT_ROOT,
-        timeout=120,
-    )
+
+@pytest.fixture
+def load(monkeypatch: pytest.MonkeyPatch) -> Iterator[Load]:
+    """Re-read ``geo.settings`` under the given variables; the real settings come back after."""
+
+    with monkeypatch.context() as patched:
+
+        def reload_with(**env: str) -> ModuleType:
+            for name, value in env.items():
+                patched.setenv(name, value)
+            return importlib.reload(settings)
+
+        yield reload_with
+    importlib.reload(settings)
 
 
 @pytest.mark.probe
@@ -47,16 +58,14 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     BAD_VARIABLES,
     ids=[f"{name}={value[:12]}" for name, value, _ in BAD_VARIABLES],
 )
-def test_bad_variable_never_raises_at_import_and_is_described(name, value, expected):
-    imported = _run(["-c", "import geo.settings"], **{name: value})
-    assert imported.returncode == 0 and imported.stderr == "", imported.stderr
-    shown = _run(["-c", "from geo import settings; print(*settings.problems())"], **{name: value})
-    (line,) = shown.stdout.splitlines()
+def test_bad_variable_never_raises_at_import_and_is_described(load, capsys, name, value, expected):
+    (line,) = load(**{name: value}).problems()  # the import itself did not raise
+    assert capsys.readouterr().err == ""
     assert line.startswith(f"{name}=« ") and expected in line
     assert len(line) < 300  # a long value is quoted shortened
 
 
-# One bad value per variable, through the real command (each run costs about a second).
+# One bad value per variable, through the command line (in this process).
 ONE_PER_VARIABLE = list(
     {name: (name, value, expected) for name, value, expected in BAD_VARIABLES}.values()
 )
@@ -66,30 +75,39 @@ ONE_PER_VARIABLE = list(
 @pytest.mark.parametrize(
     ("name", "value", "expected"), ONE_PER_VARIABLE, ids=[n for n, _, _ in ONE_PER_VARIABLE]
 )
-def test_command_stops_with_exit_2_naming_the_variable(name, value, expected):
-    cli = _run(["-m", "application", "lookup", "--insee", "31555"], **{name: value})
-    assert cli.returncode == 2, cli.stderr
-    assert cli.stdout == "" and "Traceback" not in cli.stderr
-    (line,) = cli.stderr.splitlines()
+def test_command_stops_with_exit_2_naming_the_variable(load, capsys, name, value, expected):
+    load(**{name: value})
+    assert main(["lookup", "--insee", "31555"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    (line,) = err.splitlines()
     assert line.startswith(f"zonage : erreur : {name}=« ") and expected in line
 
 
-def test_every_bad_variable_has_its_line_and_defaults_apply_meanwhile():
-    code = (
-        "from geo import settings\n"
-        "print(settings.BAN_TIMEOUT_S, settings.BAN_RETRIES, settings.BAN_DEADLINE_S)\n"
-        "settings.check()\n"
+@pytest.mark.probe
+def test_real_command_stops_with_exit_2_naming_the_variable():
+    cli = subprocess.run(
+        [sys.executable, "-m", "application", "lookup", "--insee", "31555"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ZONAGE_BAN_TIMEOUT": "abc"},
+        cwd=settings.PROJECT_ROOT,
+        timeout=120,
     )
-    proc = _run(
-        ["-c", code],
-        ZONAGE_BAN_TIMEOUT="abc",
-        ZONAGE_BAN_RETRIES="-1",
-        ZONAGE_BAN_DEADLINE="0",
-    )
-    assert proc.stdout.split() == ["3.0", "2", "5.0"]
-    assert "InvalidInput" in proc.stderr
-    assert all(n in proc.stderr for n in ("ZONAGE_BAN_TIMEOUT", "ZONAGE_BAN_RETRIES"))
-    assert "ZONAGE_BAN_DEADLINE" in proc.stderr
+    assert cli.returncode == 2, cli.stderr
+    assert cli.stdout == "" and "Traceback" not in cli.stderr
+    (line,) = cli.stderr.splitlines()
+    assert line.startswith("zonage : erreur : ZONAGE_BAN_TIMEOUT=« ")
+    assert "nombre de secondes attendu (ex. 3)" in line
+
+
+def test_every_bad_variable_has_its_line_and_defaults_apply_meanwhile(load):
+    loaded = load(ZONAGE_BAN_TIMEOUT="abc", ZONAGE_BAN_RETRIES="-1", ZONAGE_BAN_DEADLINE="0")
+    assert (loaded.BAN_TIMEOUT_S, loaded.BAN_RETRIES, loaded.BAN_DEADLINE_S) == (3.0, 2, 5.0)
+    with pytest.raises(InvalidInput) as raised:
+        loaded.check()
+    names = ("ZONAGE_BAN_TIMEOUT", "ZONAGE_BAN_RETRIES", "ZONAGE_BAN_DEADLINE")
+    assert all(n in str(raised.value) for n in names)
 
 
 @pytest.mark.parametrize(
@@ -102,11 +120,10 @@ def test_every_bad_variable_has_its_line_and_defaults_apply_meanwhile():
         ("ZONAGE_BAN_BACKOFF", "", "BAN_BACKOFF_S", 0.5),  # blank: the default
     ],
 )
-def test_good_values_are_read(name, value, attribute, expected):
-    code = f"from geo import settings\nsettings.check()\nprint(repr(settings.{attribute}))"
-    proc = _run(["-c", code], **{name: value})
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == repr(expected)
+def test_good_values_are_read(load, name, value, attribute, expected):
+    loaded = load(**{name: value})
+    loaded.check()
+    assert repr(getattr(loaded, attribute)) == repr(expected)
 
 
 def test_check_passes_in_this_environment():
