@@ -116,7 +116,8 @@ def parse_insee(text: str) -> str:
     raise InvalidInput(
         f"{quoted(shown)} n'est pas un code INSEE (5 chiffres de 0 à 9 attendus,"
         f" ex. {EXAMPLE_INSEE}).",
-        hint="Pour chercher par nom, utilisez --address.",
+        hint="Pour chercher une commune par son nom : la recherche de l'appli,"
+        " ou `zonage … --address`.",
     )
 
 
@@ -253,7 +254,7 @@ class NameIndex:
         raise NotFound(
             f"Aucune commune d'Occitanie n'a le code INSEE {code}.",
             hint="Vérifiez le code sur le Code officiel géographique de l'INSEE"
-            " ou cherchez la commune par son nom avec --address.",
+            " ou cherchez la commune par son nom (recherche de l'appli, ou `--address`).",
         )
 
     # --- names -------------------------------------------------------------------------
@@ -374,8 +375,8 @@ def pick_one(text: str, candidates: list[Candidate]) -> Candidate:
     if not candidates:
         raise NotFound(
             f"Aucune commune d'Occitanie ne correspond à {quoted(shown)}.",
-            hint="Vérifiez l'orthographe, ou donnez le code INSEE (--insee)"
-            " ou un point (--lat/--lon).",
+            hint="Vérifiez l'orthographe, ou donnez le code postal"
+            " ou un point « lat, lon » (ex. 43.6045, 1.4440).",
         )
     exact = [c for c in candidates if is_exact(c)]
     if len(exact) == 1 or (exact and len({c.insee for c in exact}) == 1):
@@ -384,13 +385,12 @@ def pick_one(text: str, candidates: list[Candidate]) -> Candidate:
         listed = ", ".join(c.label for c in candidates[:5])
         raise NotFound(
             f"Aucune commune d'Occitanie ne s'appelle exactement {quoted(shown)}.",
-            hint=f"Vouliez-vous dire : {listed} ? Reprenez le nom exact ou utilisez --insee.",
+            hint=f"Vouliez-vous dire : {listed} ? Reprenez le nom exact ou ajoutez le département.",
         )
     listed = ", ".join(c.label for c in exact[:6])
     more = f" et {len(exact) - 6} autres" if len(exact) > 6 else ""
     what = "Ce code postal couvre" if exact[0].kind == "code_postal" else "Ce nom désigne"
     raise InvalidInput(
         f"{what} plusieurs communes : {listed}{more}.",
-        hint="Précisez le département, ex. « Saint-Michel (32) »,"
-        " ou donnez le code INSEE (--insee).",
+        hint="Précisez le département, ex. « Saint-Michel (32) ».",
     )

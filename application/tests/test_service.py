@@ -177,3 +177,13 @@ def test_search_refuses_control_characters(text: str, lookup: PlaceLookup) -> No
     outcome = service.search(text, lookup)
     assert outcome.place is None and outcome.error and "non admis" in outcome.error
     assert not any(ch in outcome.error for ch in "\x1b\x00\u202e\ud800")
+
+
+@pytest.mark.parametrize(
+    "text", ["Zzqxwv", "31555", "Saint-Michel", "Toulous", "12 rue imaginaire, Nulle-Part"]
+)
+def test_search_messages_name_no_command_line_option(lookup: PlaceLookup, text: str) -> None:
+    """The search box's messages say what to type in the box, not the CLI's options."""
+    outcome = service.search(text, lookup)
+    message = outcome.error or ""
+    assert "--insee" not in message and "--lat" not in message, message

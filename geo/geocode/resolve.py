@@ -73,8 +73,8 @@ def _offline(raw: str, lookup: PlaceLookup, reason: str | None) -> PlaceFacts:
         lead = "Adresse introuvable hors ligne" if reason else "Adresse introuvable"
         raise NotFound(
             f"{lead} : {quoted(raw)}.",
-            hint="Vérifiez l'adresse, ou donnez la commune, le code INSEE (--insee)"
-            " ou un point (--lat/--lon).",
+            hint="Vérifiez l'adresse, ou donnez le nom de la commune, son code postal"
+            " ou un point « lat, lon » (ex. 43.6045, 1.4440).",
         ) from None
 
 
@@ -112,8 +112,7 @@ def _refuse_homonyms(
         listed = ", ".join(f"{r.label} ({r.postcode or r.citycode})" for r in same)
         raise InvalidInput(
             f"{quoted(raw)} désigne plusieurs communes d'Occitanie : {listed}.",
-            hint="Ajoutez le code postal ou le département, ex. « Saint-Michel 32300 »,"
-            " ou donnez le code INSEE (--insee).",
+            hint="Ajoutez le code postal ou le département, ex. « Saint-Michel 32300 ».",
         )
 
 
