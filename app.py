@@ -134,30 +134,14 @@ def _sidebar(state: service.ViewState) -> None:
 
 
 def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
-    """Move the map to a place chosen in the search box or named by a shared link (a click
-    leaves the map where it is)."""
+    """Move the map to a place chosen in the search box (a click leaves the map where it is)."""
     if place is not None and place.lon is not None:
         lon, lat = place.lon, place.lat
     else:
         lookup = _lookup()
-        index = lookup.names.code_index(insee)
-        if index is None:  # a well-formed code of no commune: the panel says so
-            return
-        lon, lat = lookup.anchor(index)
+        lon, lat = lookup.anchor(lookup.names.code_index(insee))
     st.session_state["centre"] = (lat, lon)
     st.session_state["zoom"] = 11
-
-
-def _centre_on_link(state: service.ViewState) -> None:
-    """On a visit's first run, a link that names a place opens the map on it."""
-    if st.session_state.get("lien_lu"):
-        return
-    st.session_state["lien_lu"] = True
-    if state.lat is not None and state.lon is not None:
-        st.session_state["centre"] = (state.lat, state.lon)
-        st.session_state["zoom"] = 11
-    elif state.insee is not None:
-        _centre_on(state.insee)
 
 
 def _guarded(callback: Callable[[], None]) -> Callable[[], None]:
@@ -332,7 +316,6 @@ def main() -> None:
     with st.spinner("Chargement des données de la carte…"):
         _lookup()
         state = _inputs(state)  # the sidebar's latest date: the map shows its zoning
-        _centre_on_link(state)
         fmap = _map(state.date)
     choice = st.container()
     # Only the chosen view runs (tabs would build the export and the tables on every click).

@@ -186,18 +186,3 @@ def test_malformed_setting_is_named_on_the_page(
     assert not app.exception
     errors = [e.value.replace("\\", "") for e in app.error]  # shown as escaped Markdown
     assert len(errors) == 1 and "ZONAGE_BAN_TIMEOUT=« abc »" in errors[0], errors
-
-
-def test_shared_link_opens_the_map_on_its_place(app: AppTest) -> None:
-    """A link naming a commune opens the map on it (Saint-Girons, not the whole region); a
-    later click leaves the map where the user put it."""
-    app.query_params["insee"] = "09261"
-    app.query_params["profil"] = "liberal-installation"
-    app.run()
-    assert not app.exception
-    lat, lon = app.session_state["centre"]
-    assert 42.9 < lat < 43.1 and 1.0 < lon < 1.3, (lat, lon)
-    assert app.session_state["zoom"] == 11
-    app.session_state["carte"] = {"last_clicked": {"lat": 43.6045, "lng": 1.444}}
-    app.run()
-    assert app.session_state["centre"] == (lat, lon)
