@@ -115,6 +115,19 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class SituationTest:
+    """A personal condition the user can answer in « Ma situation » (see
+    :mod:`zonage.situation`): the answers that qualify, or, for the date of the last
+    installation aid, none received within ``years`` before the date asked; from ``start``."""
+
+    key: str
+    values: tuple[str, ...] = ()
+    years: int | None = None
+    start: dt.date | None = None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
 class AmountPart:
     """One part of an aid's amount, structured, plus the text a user reads."""
 
@@ -179,6 +192,7 @@ class Aid:
     duration: str | None
     commitment: str | None
     conditions: tuple[Condition, ...]
+    situation: tuple[SituationTest, ...]
     not_combinable_with: tuple[Exclusion, ...]
     other_exclusions: tuple[Note, ...]
     may_follow: tuple[Follow, ...]
@@ -286,15 +300,15 @@ class Catalogue:
             ) from None
 
     def cite(self, ref: SourceRef) -> str:
-        """One French line citing a source reference."""
+        """One French line citing a source reference by its title, date, page and section (its
+        address, if any, is the document's ``url``; a file name is never shown)."""
         doc = self.documents[ref.doc]
-        where = doc.file or doc.url or ""
         text = f"{doc.title} ({doc.date_text})"
         if ref.page:
             text += f", page {ref.page}"
         if ref.section:
             text += f", « {ref.section} »"
-        return f"{text} [{where}]" if where else text
+        return text
 
 
 @dataclass(frozen=True)

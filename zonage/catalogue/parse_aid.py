@@ -14,6 +14,7 @@ from zonage.catalogue.model import (
     Document,
     Exclusion,
     Follow,
+    SituationTest,
     SourceRef,
     Validity,
 )
@@ -38,10 +39,11 @@ from zonage.catalogue.validate import (
 )
 from zonage.place import ZONES
 from zonage.profiles import PROFILE_IDS
+from zonage.situation import KEYS
 
 _AID_KEYS = (
     "id", "name", "acronym", "category", "funders", "profiles", "summary", "where", "amounts",
-    "duration", "commitment", "conditions", "not_combinable_with", "other_exclusions",
+    "duration", "commitment", "conditions", "situation", "not_combinable_with", "other_exclusions",
     "may_follow", "requires", "validity", "checks", "verify", "notes", "contact", "sources",
 )  # fmt: skip
 _VALIDITY_KEYS = ("valid_from", "valid_until", "since", "not_yet_reason", "closed_reason", "source")
@@ -90,6 +92,7 @@ def parse_aid(
         duration=get_text(d, "duration", ctx, "duration", required=False),
         commitment=get_text(d, "commitment", ctx, "commitment", required=False),
         conditions=conditions,
+        situation=_situation(d, ctx, documents),
         not_combinable_with=exclusions,
         other_exclusions=parse_notes(d.get("other_exclusions"), ctx, "other_exclusions", documents),
         may_follow=follows,
@@ -127,6 +130,43 @@ def _conditions(d: Mapping[str, Any], ctx: Ctx, profiles: tuple[str, ...]) -> tu
             )
         )
     return tuple(conditions)
+
+
+def _situation(
+    d: Mapping[str, Any], ctx: Ctx, documents: Mapping[str, Document]
+) -> tuple[SituationTest, ...]:
+    """``situation``: ``{key, in | none_within_years, from?, source?}`` (keys and answers of
+    :mod:`zonage.situation`)."""
+    tests = []
+    for i, raw in enumerate(as_list(d.get("situation") or [], ctx, "situation")):
+        name = f"situation[{i}]"
+        sd = as_mapping(raw, ctx, name)
+        check_keys(sd, ("key", "in", "none_within_years", "from", "source"), ctx, f"{name}.")
+        key = get_text(sd, "key", ctx, f"{name}.key")
+        if key not in KEYS:
+            raise ctx.error(f"{name}.key", f"question inconnue {show(key)} ({', '.join(KEYS)})")
+        spec = KEYS[key]
+        values: tuple[str, ...] = ()
+        years = sd.get("none_within_years")
+        if spec.is_date:
+            if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+                raise ctx.error(f"{name}.none_within_years", "nombre d'années attendu")
+        else:
+            values = get_ids(sd, "in", ctx, f"{name}.in", tuple(spec.values), required=True,
+                             what="réponse")  # fmt: skip
+        source = sd.get("source")
+        tests.append(
+            SituationTest(
+                key=key,
+                values=values,
+                years=years if spec.is_date else None,
+                start=get_date(sd, "from", ctx, f"{name}.from"),
+                source=parse_source_ref(source, ctx, f"{name}.source", documents)
+                if source is not None
+                else None,
+            )
+        )
+    return tuple(tests)
 
 
 def _exclusions(d: Mapping[str, Any], ctx: Ctx) -> tuple[Exclusion, ...]:

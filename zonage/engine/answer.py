@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from zonage.engine.money import Money
+from zonage.engine.outcome import Question
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL, label
+from zonage.situation import NO_SITUATION, Situation
 
-Status = Literal["eligible", "a_verifier", "non_applicable"]
+if TYPE_CHECKING:
+    from zonage.engine.summary import Summary
+
+Status = Literal["eligible", "sous_condition", "a_verifier", "non_applicable"]
 ELIGIBLE: Status = "eligible"
+SOUS_CONDITION: Status = "sous_condition"
 A_VERIFIER: Status = "a_verifier"
 NON_APPLICABLE: Status = "non_applicable"
-STATUSES: tuple[Status, ...] = (ELIGIBLE, A_VERIFIER, NON_APPLICABLE)
+STATUSES: tuple[Status, ...] = (ELIGIBLE, SOUS_CONDITION, A_VERIFIER, NON_APPLICABLE)
 STATUS_LABELS: dict[str, str] = {
     ELIGIBLE: "Éligible",
+    SOUS_CONDITION: "Sous condition",
     A_VERIFIER: "À vérifier",
     NON_APPLICABLE: "Non applicable",
 }
@@ -56,11 +64,18 @@ class AidResult:
     checks: tuple[dict[str, str], ...]
     notes: tuple[str, ...]
     vintages: dict[str, str] = field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
+    money: Money = field(default_factory=Money)
 
     @property
     def applicable(self) -> bool:
-        """True for ``eligible`` and ``a_verifier``."""
+        """True for ``eligible``, ``sous_condition`` and ``a_verifier``."""
         return self.status != NON_APPLICABLE
+
+    @property
+    def question(self) -> Question | None:
+        """The first question to answer (« Ma situation ») for a conditional answer."""
+        return self.questions[0] if self.questions else None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the ``zonage aids --json`` shape of one aid)."""
@@ -75,7 +90,9 @@ class AidResult:
             "category": list(self.category),
             "funders": list(self.funders),
             "summary": self.summary,
-            "amount": self.amount,
+            "amount": {**self.amount, "total": self.money.to_dict()},
+            "question": self.question.to_dict() if self.question else None,
+            "questions": [q.to_dict() for q in self.questions],
             "duration": self.duration,
             "commitment": self.commitment,
             "conditions": list(self.conditions),
@@ -115,6 +132,8 @@ class Answer:
     profile: str
     include_all: bool
     groups: tuple[ProfileGroup, ...]
+    situation: Situation = NO_SITUATION
+    summary: Summary | None = None
 
     def aids(self) -> list[dict[str, Any]]:
         """The aids as dictionaries; for ``tous``, each aid once with its best status and the
@@ -147,7 +166,9 @@ class Answer:
             "date": self.date.isoformat(),
             "profile": self.profile,
             "profile_label": label(self.profile),
+            "situation": self.situation.to_query(),
             "counts": counts,
+            "summary": self.summary.to_dict() if self.summary else None,
             "aids": aids,
             "groups": [
                 {"profile": g.profile, "label": g.label, "aids": [r.to_dict() for r in g.results]}

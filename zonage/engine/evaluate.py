@@ -15,12 +15,15 @@ from zonage.engine.answer import (
     ELIGIBLE,
     NON_APPLICABLE,
     RANK,
+    SOUS_CONDITION,
     AidResult,
     Answer,
     ProfileGroup,
     Status,
 )
-from zonage.engine.outcome import Outcome, upper_first
+from zonage.engine.money import total
+from zonage.engine.outcome import Outcome, Question, upper_first
+from zonage.engine.personal import personal_test
 from zonage.engine.place_tests import place_on, run_test, zone_test
 from zonage.engine.references import (
     aid_ref,
@@ -32,6 +35,7 @@ from zonage.engine.references import (
 from zonage.errors import InvalidInput
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL, PROFILE_IDS, label, parse_profile
+from zonage.situation import NO_SITUATION, Situation
 
 
 @dataclass
@@ -49,16 +53,18 @@ def evaluate_aid(
     profile: str,
     on: dt.date,
     catalogue: Catalogue | None = None,
+    situation: Situation = NO_SITUATION,
 ) -> AidResult:
-    """Evaluate one aid for one concrete profile (not ``tous``) at a place on a date."""
+    """Evaluate one aid for one concrete profile (not ``tous``) at a place on a date, with
+    the answers of « Ma situation »."""
     catalogue = catalogue or load_catalogue()
-    verdict, outcomes = _where(aid, place, profile, on, catalogue)
+    verdict, outcomes = _where(aid, place, profile, on, catalogue, situation)
     parts: list[dict[str, Any]] = []
     part_outcomes: list[Outcome] = []
     part_asks: list[str] = []
     for part in aid.amounts:
         if part.profiles is None or profile in part.profiles:
-            data, outs, part_ask = _amount_part(part, place, on, catalogue)
+            data, outs, part_ask = _amount_part(part, place, on, catalogue, situation)
             parts.append(data)
             part_outcomes += outs
             part_asks += part_ask
@@ -71,16 +77,22 @@ def evaluate_aid(
 
 
 def _where(
-    aid: Aid, place: PlaceFacts, profile: str, on: dt.date, catalogue: Catalogue
+    aid: Aid,
+    place: PlaceFacts,
+    profile: str,
+    on: dt.date,
+    catalogue: Catalogue,
+    situation: Situation,
 ) -> tuple[_Verdict, list[Outcome]]:
-    """Profile, date and the aid's place tests (those for this profile)."""
+    """Profile, date, the aid's place tests (those for this profile) and personal conditions."""
     if profile not in aid.profiles:
         reason = "Aide réservée à : " + ", ".join(label(p) for p in aid.profiles) + "."
         return _Verdict(NON_APPLICABLE, [reason]), []
     if closed := _date_status(aid, on):
         return _Verdict(NON_APPLICABLE, [closed]), []
     tests = [t for t in aid.where if t.profiles is None or profile in t.profiles]
-    outcomes = [run_test(t, place, on, catalogue) for t in tests]
+    outcomes = [run_test(t, place, on, catalogue, situation) for t in tests]
+    outcomes += [o for t in aid.situation if (o := personal_test(t, on, situation)) is not None]
     return _Verdict(*_combine(outcomes)), outcomes
 
 
@@ -92,14 +104,22 @@ def _through_parts(verdict: _Verdict, parts: list[dict[str, Any]], part_asks: li
     if all(p["status"] == NON_APPLICABLE for p in parts):
         verdict.status, verdict.reasons = NON_APPLICABLE, [p["reason"] for p in parts]
         verdict.asks = []
-    else:
-        verdict.status = A_VERIFIER
-        verdict.reasons += [p["reason"] for p in parts if p["status"] == A_VERIFIER]
+        return
+    best = min((p["status"] for p in parts), key=RANK.__getitem__)
+    if RANK[best] > RANK[verdict.status]:
+        verdict.status = best
+    verdict.reasons += [p["reason"] for p in parts if p["status"] == best]
+    if best == A_VERIFIER:
         verdict.asks += part_asks
 
 
 def _dated_checks(verdict: _Verdict, aid: Aid, on: dt.date) -> None:
-    """The aid's dated "à vérifier" periods and its standing "à vérifier", if any."""
+    """The aid's dated "à vérifier" periods and its standing "à vérifier", if any (the
+    personal questions of a conditional aid stay in its questions, not in the reason)."""
+    if verdict.status == SOUS_CONDITION and (
+        aid.verify is not None or any(_in_range(on, c.start, c.end) for c in aid.checks)
+    ):
+        verdict.reasons = []
     for check in aid.checks:
         if _in_range(on, check.start, check.end):
             verdict.status = A_VERIFIER
@@ -146,6 +166,10 @@ def _result(
         if f.id == aid.id
     ]
     amount_text = " ".join(p["text"] for p in parts if p["status"] != NON_APPLICABLE)
+    questions: dict[str, Question] = {}
+    for o in outcomes:
+        if o.result == "unknown" and o.question is not None:
+            questions.setdefault(o.question.key, o.question)
     validity = aid.validity
     return AidResult(
         id=aid.id,
@@ -178,6 +202,8 @@ def _result(
         checks=tuple({"result": o.result, "text": o.text} for o in outcomes),
         notes=tuple(dict.fromkeys(notes)),
         vintages={k: place.vintages[k] for k in layers if k in place.vintages},
+        questions=tuple(questions.values()) if verdict.status != NON_APPLICABLE else (),
+        money=total(parts) if verdict.status != NON_APPLICABLE else total(()),
     )
 
 
@@ -219,19 +245,24 @@ def _started(aid: Aid, on: dt.date) -> bool:
 
 
 def _combine(outcomes: Sequence[Outcome]) -> tuple[Status, list[str], list[str]]:
-    """Status of a set of place tests that must all hold, with the reasons and whom to ask."""
+    """Status of a set of tests that must all hold, with the reasons and whom to ask: an
+    unknown the user can settle (a personal question) is « sous condition », any other is
+    « à vérifier »."""
     if failed := [o for o in outcomes if o.result == "no"]:
         return NON_APPLICABLE, [o.text for o in failed], []
-    if unknown := [o for o in outcomes if o.result == "unknown"]:
-        return A_VERIFIER, [o.text for o in unknown], [a for o in unknown for a in o.ask]
+    unknown = [o for o in outcomes if o.result == "unknown"]
+    if open_ := [o for o in unknown if o.question is None or not o.question.personal]:
+        return A_VERIFIER, [o.text for o in open_], [a for o in open_ for a in o.ask]
+    if unknown:
+        return SOUS_CONDITION, [o.text for o in unknown], []
     return ELIGIBLE, [], []
 
 
 def _amount_part(
-    part: AmountPart, place: PlaceFacts, on: dt.date, catalogue: Catalogue
+    part: AmountPart, place: PlaceFacts, on: dt.date, catalogue: Catalogue, situation: Situation
 ) -> tuple[dict[str, Any], list[Outcome], list[str]]:
     """One amount part as a dictionary with its own status, its test outcomes and asks."""
-    outcomes = [run_test(t, place, on, catalogue) for t in part.where]
+    outcomes = [run_test(t, place, on, catalogue, situation) for t in part.where]
     status, reasons, asks = _combine(outcomes)
     data = {
         "kind": part.kind,
@@ -266,6 +297,7 @@ def evaluate(
     on: dt.date,
     catalogue: Catalogue | None = None,
     aid_ids: Sequence[str] | None = None,
+    situation: Situation = NO_SITUATION,
 ) -> tuple[AidResult, ...]:
     """Every aid (or those of ``aid_ids``) for one concrete profile, best status first."""
     catalogue = catalogue or load_catalogue()
@@ -276,7 +308,7 @@ def evaluate(
         )
     aids = [catalogue.get(i) for i in aid_ids] if aid_ids else list(catalogue.aids)
     place = place.on(on)  # the doctor zoning version in force that day
-    results = [evaluate_aid(a, place, profile, on, catalogue) for a in aids]
+    results = [evaluate_aid(a, place, profile, on, catalogue, situation) for a in aids]
     order = {a.id: i for i, a in enumerate(catalogue.aids)}
     return tuple(sorted(results, key=lambda r: (RANK[r.status], order[r.id])))
 
@@ -289,12 +321,17 @@ def aids_at(
     include_all: bool = False,
     aid_ids: Sequence[str] | None = None,
     catalogue: Catalogue | None = None,
+    situation: Situation = NO_SITUATION,
 ) -> Answer:
-    """Which aids apply at this place, for this profile (or ``tous``), on this date.
+    """Which aids apply at this place, for this profile (or ``tous``), on this date, with the
+    answers of « Ma situation ».
 
     Non-applicable aids are left out unless ``include_all``; with ``tous`` they are listed only
-    under the profiles they are meant for.
+    under the profiles they are meant for. For one profile the answer carries its summary
+    (what is certain, what depends on a question, what is to check: :mod:`.summary`).
     """
+    from zonage.engine.summary import summarize
+
     catalogue = catalogue or load_catalogue()
     profile = parse_profile(profile)
     on = on or dt.date.today()
@@ -303,13 +340,23 @@ def aids_at(
         for aid_id in aid_ids:
             catalogue.get(aid_id)
     groups = []
+    every: tuple[AidResult, ...] = ()
     for p in PROFILE_IDS if profile == ALL else (profile,):
-        results = evaluate(place, p, on, catalogue, aid_ids)
+        results = every = evaluate(place, p, on, catalogue, aid_ids, situation)
         if profile == ALL:
             results = tuple(r for r in results if p in catalogue.get(r.id).profiles)
         if not include_all:
             results = tuple(r for r in results if r.applicable)
         groups.append(ProfileGroup(profile=p, label=label(p), results=results))
+    summary = None
+    if profile != ALL and not aid_ids:
+        summary = summarize(place, profile, on, situation, catalogue, every)
     return Answer(
-        place=place, date=on, profile=profile, include_all=include_all, groups=tuple(groups)
+        place=place,
+        date=on,
+        profile=profile,
+        include_all=include_all,
+        groups=tuple(groups),
+        situation=situation,
+        summary=summary,
     )

@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from zonage.catalogue import Catalogue, PlaceTest
-from zonage.engine.outcome import Outcome, Result, upper_first
-from zonage.engine.qpv import in_qpv, qpv_list_on
+from zonage.engine.outcome import Outcome, Question, Result, upper_first
+from zonage.engine.qpv import cabinet_question, in_qpv, qpv_list_on
 from zonage.place import PlaceFacts
+from zonage.situation import KEYS, NO_SITUATION, Situation
 
 # Whom to ask when a place test cannot decide, by kind of test (contact ids of the catalogue).
 _DEFAULT_ASK: dict[str, tuple[str, ...]] = {
@@ -37,12 +38,20 @@ _ZRR_TEXT = {
 }
 
 
-def run_test(test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> Outcome:
+def run_test(
+    test: PlaceTest,
+    place: PlaceFacts,
+    on: dt.date,
+    catalogue: Catalogue,
+    situation: Situation = NO_SITUATION,
+) -> Outcome:
     """Run one place test of the catalogue (role, default asks and ``otherwise`` applied)."""
     if test.kind in ("zones", "outside_zones"):
-        out = zone_test(place, test.values, on, catalogue, inside=test.kind == "zones")
+        out = zone_test(
+            place, test.values, on, catalogue, inside=test.kind == "zones", situation=situation
+        )
     elif test.kind == "any_of":
-        out = _any_of(test, place, on, catalogue)
+        out = _any_of(test, place, on, catalogue, situation)
     elif test.kind == "zrr":
         out = _zrr_test(test, place)
     else:
@@ -56,11 +65,20 @@ def run_test(test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalog
             ask = tuple(dict.fromkeys((*ask, *test.otherwise.ask)))
     if test.role:
         text = f"{upper_first(test.role)} : {text}"
-    return Outcome(result, upper_first(text), ask=ask, layers=out.layers, notes=out.notes)
+    question = out.question if result == "unknown" else None
+    return Outcome(
+        result, upper_first(text), ask=ask, layers=out.layers, notes=out.notes, question=question
+    )
 
 
 def zone_test(
-    place: PlaceFacts, zones: Sequence[str], on: dt.date, catalogue: Catalogue, *, inside: bool
+    place: PlaceFacts,
+    zones: Sequence[str],
+    on: dt.date,
+    catalogue: Catalogue,
+    *,
+    inside: bool,
+    situation: Situation = NO_SITUATION,
 ) -> Outcome:
     """Is the place's doctor zoning one of ``zones`` (``inside``), or none of them, on ``on``?"""
     zone = place.zonage_medecins
@@ -79,8 +97,13 @@ def zone_test(
         # The order classed as ZIP only QPVs that existed on its day: the QPV list in force on
         # the order's date decides, whatever the date of the question.
         order_date = zoning_order(place, on, catalogue)
-        qpv = in_qpv(place, order_date, catalogue.rules)
+        qpv = in_qpv(place, order_date, catalogue.rules, situation.get("cabinet_qpv"))
         layers += qpv.layers
+        told = situation.get("zone_cabinet")
+        if qpv.result != "no" and told is not None:
+            member = told in zones
+            text = f"cabinet en {told} (votre réponse, d'après l'ARS)"
+            return Outcome("yes" if member == inside else "no", text, layers=layers)
         if qpv.result != "no":
             order = order_date.strftime("%d/%m/%Y")
             listed = qpv_list_on(order_date, catalogue.rules)
@@ -90,6 +113,7 @@ def zone_test(
                 f"(liste {listed}) sont classés ZIP par l'arrêté de zonage du {order}, sans que "
                 "l'on sache ici lesquels : le lieu peut être en ZIP",
                 layers=layers,
+                question=_zac_question(place, qpv, zones, inside, order_date, catalogue),
             )
     member = zone in zones
     if inside:
@@ -101,6 +125,34 @@ def zone_test(
             "no", f"commune en {zone} : aide réservée aux lieux hors {wanted}", layers=layers
         )
     return Outcome("yes", f"commune en {zone}, hors {wanted} (zonage médecins)", layers=layers)
+
+
+def _zac_question(
+    place: PlaceFacts,
+    qpv: Outcome,
+    zones: Sequence[str],
+    inside: bool,
+    order_date: dt.date,
+    catalogue: Catalogue,
+) -> Question:
+    """What settles a zone test in a ZAC commune with QPVs: a cabinet outside them is in ZAC
+    (the user knows); inside one, only the ARS knows whether it is classed ZIP."""
+    zac_holds = ("ZAC" in zones) == inside
+    if qpv.question is not None and zac_holds:
+        listed = (
+            place.qpv2015_commune
+            if qpv_list_on(order_date, catalogue.rules) == "2015"
+            else place.qpv2024
+        )
+        return cabinet_question(listed, wanted="non")
+    wanted = "ZAC" if zac_holds else "ZIP"
+    return Question(
+        "zone_cabinet",
+        KEYS["zone_cabinet"].question,
+        (wanted,),
+        "non (ZAC)" if zac_holds else "oui (ZIP)",
+        personal=False,
+    )
 
 
 def zoning_order(place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> dt.date:
@@ -145,7 +197,9 @@ def _montagne(place: PlaceFacts) -> Outcome:
     )
 
 
-def _territory_fact(fact: str, place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> Outcome:
+def _territory_fact(
+    fact: str, place: PlaceFacts, on: dt.date, catalogue: Catalogue, situation: Situation
+) -> Outcome:
     if fact == "zone_montagne":
         return _montagne(place)
     if fact == "massif":
@@ -163,11 +217,13 @@ def _territory_fact(fact: str, place: PlaceFacts, on: dt.date, catalogue: Catalo
             "no",
             f"département {place.departement} hors des départements prioritaires ({listed})",
         )
-    return in_qpv(place, on, catalogue.rules)
+    return in_qpv(place, on, catalogue.rules, situation.get("cabinet_qpv"))
 
 
-def _any_of(test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalogue) -> Outcome:
-    parts = [_territory_fact(f, place, on, catalogue) for f in test.values]
+def _any_of(
+    test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalogue, situation: Situation
+) -> Outcome:
+    parts = [_territory_fact(f, place, on, catalogue, situation) for f in test.values]
     layers = tuple(dict.fromkeys(layer for p in parts for layer in p.layers))
     notes = tuple(dict.fromkeys(n for p in parts for n in p.notes))
     for result in ("yes", "unknown"):
@@ -175,7 +231,14 @@ def _any_of(test: PlaceTest, place: PlaceFacts, on: dt.date, catalogue: Catalogu
         if chosen:
             # Notes of facts that did not decide would only confuse.
             kept = tuple(dict.fromkeys(n for p in chosen for n in p.notes))
-            return Outcome(result, " ; ".join(p.text for p in chosen), layers=layers, notes=kept)
+            questions = [p.question for p in chosen if p.question is not None]
+            return Outcome(
+                result,
+                " ; ".join(p.text for p in chosen),
+                layers=layers,
+                notes=kept,
+                question=questions[0] if result == "unknown" and questions else None,
+            )
     return Outcome("no", " ; ".join(p.text for p in parts), layers=layers, notes=notes)
 
 

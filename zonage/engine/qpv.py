@@ -8,7 +8,9 @@ Every place test that needs QPV membership asks :func:`in_qpv`, and only it:
   (``rules.qpv_list_2024_from`` in ``catalogue.yaml``), the 2024 list from that day;
 - only the 2015 shapes are available, the 2024 list only commune by commune: a point inside a
   2015 polygon of a commune that still has 2024 QPVs counts as inside (and says so), a point
-  outside them in such a commune is "unknown", and a commune with no 2024 QPV has none.
+  outside them in such a commune is "unknown", and a commune with no 2024 QPV has none;
+- where the data leaves it unknown, the user's answer « cabinet dans un QPV » (``cabinet_qpv``
+  of « Ma situation ») decides; without it, the unknown outcome carries that question.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from zonage.catalogue import Rules
-from zonage.engine.outcome import Outcome
+from zonage.engine.outcome import Outcome, Question
 from zonage.place import PlaceFacts, Qpv
 
 
@@ -26,11 +28,46 @@ def qpv_list_on(on: dt.date, rules: Rules) -> str:
     return "2015" if on < rules.qpv_list_2024_from else "2024"
 
 
-def in_qpv(place: PlaceFacts, on: dt.date, rules: Rules) -> Outcome:
-    """Whether the place lies in a QPV of the list in force on ``on``: yes, no or unknown."""
+def in_qpv(place: PlaceFacts, on: dt.date, rules: Rules, cabinet_qpv: str | None = None) -> Outcome:
+    """Whether the place lies in a QPV of the list in force on ``on``: yes, no or unknown
+    (``cabinet_qpv``: the user's « oui » / « non », used only where the data cannot tell)."""
     if qpv_list_on(on, rules) == "2015":
-        return _on_2015_list(place)
-    return _on_2024_list(place, rules.qpv_list_2024_from)
+        out = _on_2015_list(place)
+        listed = place.qpv2015_commune
+    else:
+        out = _on_2024_list(place, rules.qpv_list_2024_from)
+        listed = place.qpv2024
+    if out.result != "unknown":
+        return out
+    if cabinet_qpv == "oui":
+        return Outcome(
+            "yes", "cabinet dans un QPV de la commune (votre réponse)", layers=out.layers
+        )
+    if cabinet_qpv == "non":
+        return Outcome(
+            "no", "cabinet hors des QPV de la commune (votre réponse)", layers=out.layers
+        )
+    return Outcome(
+        "unknown",
+        out.text,
+        layers=out.layers,
+        notes=out.notes,
+        question=cabinet_question(listed, wanted="oui"),
+    )
+
+
+def cabinet_question(qpvs: Iterable[Qpv], wanted: str) -> Question:
+    """« Votre cabinet est-il dans le QPV … ? », holding for the answer ``wanted``."""
+    qpvs = tuple(qpvs)
+    names = _names(qpvs)
+    return Question(
+        "cabinet_qpv",
+        f"Votre cabinet est-il dans le quartier prioritaire (QPV) {names} ?"
+        if len(qpvs) == 1
+        else f"Votre cabinet est-il dans l'un des quartiers prioritaires (QPV) {names} ?",
+        (wanted,),
+        wanted,
+    )
 
 
 def _on_2015_list(place: PlaceFacts) -> Outcome:

@@ -4,12 +4,23 @@ geometry, so each place is a :class:`PlaceFacts` with only the facts the rules r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
-from zonage.engine import A_VERIFIER, ELIGIBLE, NON_APPLICABLE
+import pytest
+
+from zonage.engine import A_VERIFIER, ELIGIBLE, NON_APPLICABLE, SOUS_CONDITION
 from zonage.place import PlaceFacts, Precision, Qpv, Zone, ZrrStatus
+from zonage.situation import NO_SITUATION, parse_situation
 
-E, V, N = ELIGIBLE, A_VERIFIER, NON_APPLICABLE
+E, S, V, N = ELIGIBLE, SOUS_CONDITION, A_VERIFIER, NON_APPLICABLE
+
+# « Ma situation » answered so that the personal conditions hold and the place decides: a
+# first installation in secteur 1 with no installation aid received (the 2026 primo-installation
+# aids), or only the latter (the secondary-practice aid, the ARS contract).
+FIRST_INSTALL = parse_situation(["secteur=1", "aide_installation=aucune"])
+NO_AID = parse_situation(["aide_installation=aucune"])
 
 QPV_2015 = Qpv("QP031001", "Quartier 2015")
 QPV_2024 = Qpv("QN03101A", "Quartier 2024")
@@ -99,3 +110,12 @@ MSU, REMPL = "maitre-de-stage", "medecin-remplacant"
 INSTALL, SECONDARY = "liberal-installation", "liberal-cabinet-secondaire"
 PRACTICE, END, BACKUP = "liberal-en-exercice", "liberal-fin-de-carriere", "liberal-renfort"
 SALARIED, STRUCTURE = "generaliste-salarie", "structure-coordonnee"
+
+
+def status_params(cases: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """``(id, place, profile, date, {aid: status}[, situation])`` rows as pytest parameters
+    ``(place, profile, on, expected, situation)``, with no situation unless given."""
+    return [
+        pytest.param(*row[1:5], row[5] if len(row) > 5 else NO_SITUATION, id=row[0])
+        for row in cases
+    ]

@@ -32,6 +32,7 @@ from zonage.tests.places import (
     ZIP,
     E,
     N,
+    S,
 )
 
 SUMMER_2024 = dt.date(2024, 8, 1)
@@ -62,7 +63,9 @@ STATUS_CASES = [
     ("cde-install-zac-2024", ZAC, INSTALL, SUMMER_2024, "cde", N),
     # The four contracts one may sign « jusqu'au 31 décembre 2025 », and the MSU bonus that
     # goes with the COSCOM: open on the last day, closed on the next, like the CAIM.
-    ("caim-last-day", ZIP, INSTALL, LAST_DAY_2025, "caim", E),
+    # The CAIM's last day is after the décret of 12 March 2025: without the answer on earlier
+    # installation aids it is « sous condition » (see zonage/tests/test_situation.py).
+    ("caim-last-day", ZIP, INSTALL, LAST_DAY_2025, "caim", S),
     ("caim-2026", ZIP, INSTALL, FIRST_DAY_2026, "caim", N),
     ("coscom-last-day", ZIP, PRACTICE, LAST_DAY_2025, "coscom", E),
     ("coscom-2026", ZIP, PRACTICE, FIRST_DAY_2026, "coscom", N),

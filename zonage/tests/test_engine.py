@@ -1,8 +1,11 @@
-"""The eligibility engine, rule by rule: place facts × profile × date → expected status.
+"""The eligibility engine, rule by rule: place facts × profile × date (× « Ma situation »)
+→ expected status.
 
 Places are hand-made :class:`PlaceFacts` (the engine never touches geometry, see
 ``places.py``); each row of the table says what a careful reader of the brochures and of the
-dated changes would answer.
+dated changes would answer. A row that tests a place rule of an aid with personal conditions
+answers them (``FIRST_INSTALL``, ``NO_AID``) so that the place decides; the answers themselves
+are tested in ``test_situation.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,14 @@ import datetime as dt
 import pytest
 
 from zonage.catalogue import load_catalogue
-from zonage.engine import A_VERIFIER, ELIGIBLE, NON_APPLICABLE, evaluate, evaluate_aid
+from zonage.engine import (
+    A_VERIFIER,
+    ELIGIBLE,
+    NON_APPLICABLE,
+    SOUS_CONDITION,
+    evaluate,
+    evaluate_aid,
+)
 from zonage.tests.places import (
     BACKUP,
     D2022,
@@ -28,9 +38,11 @@ from zonage.tests.places import (
     END,
     ETU2,
     ETU3,
+    FIRST_INSTALL,
     INSTALL,
     MASSIF_ZAR,
     MSU,
+    NO_AID,
     PRACTICE,
     REMPL,
     SALARIED,
@@ -52,10 +64,12 @@ from zonage.tests.places import (
     ZIP_ZRR_PARTIAL,
     E,
     N,
+    S,
     V,
+    status_params,
 )
 
-# (case id, place, profile, date, {aid id: expected status})
+# (case id, place, profile, date, {aid id: expected status}[, « Ma situation »])
 CASES = [
     # ---- studies
     ("cesp-zip", ZIP, ETU2, D2025, {"cesp": E}),
@@ -90,9 +104,15 @@ CASES = [
     ("msu-2026", ZIP, MSU, D2026, {"coscom-msu": N}),
     ("msu-wrong-profile", ZIP, PRACTICE, D2025, {"coscom-msu": N}),
     # ---- installation
-    ("caim-zip", ZIP, INSTALL, D2025, {"caim": E, "aide-installation-zip": N}),
-    ("caim-last-day", ZIP, INSTALL, D2025_DEC, {"caim": E}),
-    ("caim-closed-2026", ZIP, INSTALL, D2026, {"caim": N, "aide-installation-zip": E}),
+    # From 12 March 2025 the CAIM, like every installation aid, needs no installation aid in
+    # the last ten years (décret n° 2025-231): answered, so that the date and the place decide.
+    ("caim-zip", ZIP, INSTALL, D2025, {"caim": E, "aide-installation-zip": N}, NO_AID),
+    ("caim-last-day", ZIP, INSTALL, D2025_DEC, {"caim": E}, NO_AID),
+    ("caim-zip-unanswered", ZIP, INSTALL, D2025, {"caim": S}),
+    # The 2026 primo-installation aids, the secondary-practice aid and (from 12 March 2025) the
+    # ARS contract have personal conditions: answered, so that the date and the place decide.
+    ("caim-closed-2026", ZIP, INSTALL, D2026, {"caim": N, "aide-installation-zip": E},
+     FIRST_INSTALL),
     ("caim-zac", ZAC, INSTALL, D2025, {"caim": N}),
     ("caim-zar", ZAR, INSTALL, D2025, {"caim": N}),
     ("caim-wrong-profile", ZIP, PRACTICE, D2025, {"caim": N}),
@@ -103,26 +123,30 @@ CASES = [
         INSTALL,
         D2026,
         {"aide-installation-zac": E, "aide-installation-zip": N, "caim": N},
+        FIRST_INSTALL,
     ),
     ("install-2026-zar", ZAR, INSTALL, D2026, {"aide-installation-zip": N,
                                                "aide-installation-zac": N}),
     ("install-2026-before", ZAC, INSTALL, D2025, {"aide-installation-zac": N}),
     ("install-2026-wrong-profile", ZIP, SECONDARY, D2026, {"aide-installation-zip": N}),
-    ("secondary-zip", ZIP, SECONDARY, D2026, {"aide-cabinet-secondaire-zip": E}),
+    ("secondary-zip", ZIP, SECONDARY, D2026, {"aide-cabinet-secondaire-zip": E}, NO_AID),
     ("secondary-zac", ZAC, SECONDARY, D2026, {"aide-cabinet-secondaire-zip": N}),
     ("secondary-before", ZIP, SECONDARY, D2025, {"aide-cabinet-secondaire-zip": N}),
     ("secondary-wrong-profile", ZIP, INSTALL, D2026, {"aide-cabinet-secondaire-zip": N}),
-    ("ars-massif", MASSIF_ZAR, INSTALL, D2025, {"contrat-ars-territoires": E}),
-    ("ars-dep09", DEP09_ZAR, INSTALL, D2025, {"contrat-ars-territoires": E}),
-    ("ars-qpv-point", ZAR_QPV_POINT_IN, INSTALL, D2025, {"contrat-ars-territoires": E}),
+    ("ars-massif", MASSIF_ZAR, INSTALL, D2025, {"contrat-ars-territoires": E}, NO_AID),
+    ("ars-dep09", DEP09_ZAR, INSTALL, D2025, {"contrat-ars-territoires": E}, NO_AID),
+    ("ars-qpv-point", ZAR_QPV_POINT_IN, INSTALL, D2025, {"contrat-ars-territoires": E}, NO_AID),
     ("ars-qpv-point-2023", ZAR_QPV_POINT_IN, INSTALL, D2023, {"contrat-ars-territoires": E}),
-    ("ars-qpv-commune", ZAR_QPV_COMMUNE, INSTALL, D2025, {"contrat-ars-territoires": V}),
-    ("ars-qpv-point-out-2024", ZAC_QPV_POINT_OUT, INSTALL, D2025, {"contrat-ars-territoires": V}),
+    # The only unknown is whether the cabinet is in a QPV of the list in force: the user knows
+    # (« cabinet_qpv »), so « sous condition » (was « à vérifier »).
+    ("ars-qpv-commune", ZAR_QPV_COMMUNE, INSTALL, D2025, {"contrat-ars-territoires": S}, NO_AID),
+    ("ars-qpv-point-out-2024", ZAC_QPV_POINT_OUT, INSTALL, D2025, {"contrat-ars-territoires": S},
+     NO_AID),
     ("ars-qpv-point-out-2023", ZAC_QPV_POINT_OUT, INSTALL, D2023, {"contrat-ars-territoires": N}),
     ("ars-old-qpv-2023", ZAR_OLD_QPV_POINT_IN, INSTALL, D2023, {"contrat-ars-territoires": E}),
     ("ars-old-qpv-2025", ZAR_OLD_QPV_POINT_IN, INSTALL, D2025, {"contrat-ars-territoires": N}),
     ("ars-none", ZAR, INSTALL, D2025, {"contrat-ars-territoires": N}),
-    ("ars-zip-plain", ZIP, INSTALL, D2025, {"contrat-ars-territoires": N, "caim": E}),
+    ("ars-zip-plain", ZIP, INSTALL, D2025, {"contrat-ars-territoires": N, "caim": E}, NO_AID),
     ("ars-before-2022", MASSIF_ZAR, INSTALL, D2022, {"contrat-ars-territoires": N}),
     ("ars-revision-2026", MASSIF_ZAR, INSTALL, D2026, {"contrat-ars-territoires": V}),
     ("ars-wrong-profile", MASSIF_ZAR, PRACTICE, D2025, {"contrat-ars-territoires": N}),
@@ -162,7 +186,10 @@ CASES = [
     ("cstm-renfort-zac", ZAC, BACKUP, D2025, {"cstm": N}),
     ("cstm-practice-outside-zip", ZAR, PRACTICE, D2025, {"cstm": E}),
     ("cstm-renfort-zac-qpv", ZAC_QPV_COMMUNE, BACKUP, D2025, {"cstm": V}),
-    ("cstm-practice-zac-qpv", ZAC_QPV_COMMUNE, PRACTICE, D2025, {"cstm": V}),
+    # "Outside ZIP" holds for a cabinet outside the commune's QPVs, which the user knows
+    # (« cabinet_qpv » = non): « sous condition » (was « à vérifier »); coming to work in a ZIP
+    # (renfort) needs the ARS to say whether the QPV is classed ZIP: still « à vérifier ».
+    ("cstm-practice-zac-qpv", ZAC_QPV_COMMUNE, PRACTICE, D2025, {"cstm": S}),
     ("cstm-2026", ZIP, BACKUP, D2026, {"cstm": N}),
     ("cstm-wrong-profile", ZIP, INSTALL, D2025, {"cstm": N}),
     ("pdsa-zip", ZIP, PRACTICE, D2025, {"exoneration-pdsa": E}),
@@ -178,20 +205,33 @@ CASES = [
     ("dac-practice", ZAR, PRACTICE, D2025, {"dac": E}),
     ("dac-student", ZAR, ETU2, D2025, {"dac": N}),
     # ---- a QPV inside a ZAC commune may be classed ZIP (only a QPV of the zoning order's day:
-    # the 2015 list; see test_qpv.py)
+    # the 2015 list; see test_qpv.py). Whether that QPV is classed ZIP only the ARS knows (ZIP
+    # aid: « à vérifier »); whether the cabinet is in a QPV at all the user knows: the ARS
+    # contract (QPV on the date) and a ZAC-only aid (cabinet outside the QPVs) are « sous
+    # condition » (were « à vérifier »). Personal conditions answered: the place decides.
     ("zac-qpv-commune", ZAC_QPV_COMMUNE, INSTALL, D2025,
-     {"caim": V, "contrat-ars-territoires": V, "cde": N}),
+     {"caim": V, "contrat-ars-territoires": S, "cde": N}, FIRST_INSTALL),
     ("zac-qpv-point-in", ZAC_QPV_POINT_IN, INSTALL, D2025,
-     {"caim": V, "contrat-ars-territoires": E}),
+     {"caim": V, "contrat-ars-territoires": E}, FIRST_INSTALL),
     ("zac-qpv-point-out", ZAC_QPV_POINT_OUT, INSTALL, D2025,
-     {"caim": N, "contrat-ars-territoires": V}),
+     {"caim": N, "contrat-ars-territoires": S}, FIRST_INSTALL),
     ("zac-qpv-point-out-2023", ZAC_QPV_POINT_OUT, INSTALL, D2023, {"caim": N}),
     ("zac-old-qpv-point-out", ZAC_OLD_QPV_POINT_OUT, INSTALL, D2025, {"caim": N}),
     ("zac-qpv-2026", ZAC_QPV_COMMUNE, INSTALL, D2026,
-     {"aide-installation-zip": V, "aide-installation-zac": V}),
+     {"aide-installation-zip": V, "aide-installation-zac": S}, FIRST_INSTALL),
     ("zac-qpv-msu", ZAC_QPV_POINT_IN, MSU, D2025, {"coscom-msu": V}),
     ("zac-qpv-cotram", ZAC_QPV_COMMUNE, END, D2025, {"cotram": V}),
     ("zar-qpv-not-zip", ZAR_QPV_COMMUNE, INSTALL, D2025, {"caim": N}),
+    # ---- personal conditions left unanswered: « sous condition », whatever the place
+    ("install-2026-zip-unanswered", ZIP, INSTALL, D2026, {"aide-installation-zip": S}),
+    ("install-2026-zac-unanswered", ZAC, INSTALL, D2026, {"aide-installation-zac": S}),
+    ("secondary-zip-unanswered", ZIP, SECONDARY, D2026, {"aide-cabinet-secondaire-zip": S}),
+    ("ars-massif-unanswered", MASSIF_ZAR, INSTALL, D2025, {"contrat-ars-territoires": S}),
+    # the dated check of the ARS contract (2026 revision) outranks an open personal question
+    ("ars-revision-unanswered", MASSIF_ZAR, INSTALL, D2026, {"contrat-ars-territoires": V}),
+    # a place rule that fails is not made conditional by an open personal question
+    ("install-2026-zar-unanswered", ZAR, INSTALL, D2026,
+     {"aide-installation-zip": N, "aide-installation-zac": N}),
 ]  # fmt: skip
 
 
@@ -200,29 +240,33 @@ def catalogue():
     return load_catalogue()
 
 
-@pytest.mark.parametrize(
-    ("place", "profile", "on", "expected"),
-    [pytest.param(p, prof, d, exp, id=cid) for cid, p, prof, d, exp in CASES],
-)
-def test_status_table(catalogue, place, profile, on, expected):
-    results = {r.id: r for r in evaluate(place, profile, on, catalogue)}
+@pytest.mark.parametrize(("place", "profile", "on", "expected", "situation"), status_params(CASES))
+def test_status_table(catalogue, place, profile, on, expected, situation):
+    results = {r.id: r for r in evaluate(place, profile, on, catalogue, situation=situation)}
     got = {aid_id: results[aid_id].status for aid_id in expected}
     assert got == expected, {k: results[k].reason for k in expected}
     for aid_id in expected:
         r = results[aid_id]
         if r.status == NON_APPLICABLE:
             assert r.reason, f"{aid_id}: a non-applicable aid must say why"
+            assert not r.questions and not r.money.counted
         if r.status == A_VERIFIER:
             assert r.reason and r.ask, f"{aid_id}: « à vérifier » must say why and whom to ask"
+        if r.status == SOUS_CONDITION:
+            assert r.reason and not r.ask, f"{aid_id}: « sous condition » says why, asks nobody"
+            assert r.questions and all(q.personal for q in r.questions), r.questions
+            assert r.question == r.questions[0]
         if r.status == ELIGIBLE:
-            assert r.reason is None and not r.ask
+            assert r.reason is None and not r.ask and not r.questions
 
 
 def test_table_covers_every_aid_both_ways(catalogue):
     """Each aid is applicable at least once and not applicable at least once (zone, profile,
     date), and eligible at least once unless the catalogue marks it as always to check."""
     seen: dict[str, set[str]] = {a: set() for a in catalogue.ids}
-    for _cid, _p, _prof, _d, expected in CASES:
+    for row in CASES:
+        expected = row[4]
+        assert isinstance(expected, dict)
         for aid_id, status in expected.items():
             seen[aid_id].add(status)
     for aid in catalogue.aids:
@@ -270,8 +314,6 @@ def test_reasons_name_the_rule(catalogue):
         pytest.param(ZAC_QPV_COMMUNE, PRACTICE, D2025, "exoneration-pdsa", {"ars", "ddfip"},
                      id="pdsa-zac-qpv"),
         pytest.param(UNCLASSED, INSTALL, D2025, "caim", {"ars"}, id="unclassed"),
-        pytest.param(ZAR_QPV_COMMUNE, INSTALL, D2025, "contrat-ars-territoires", {"ars"},
-                     id="ars-qpv-commune"),
         pytest.param(ZIP_ZRR_PARTIAL, INSTALL, D2024, "exoneration-zrr", {"ddfip"}, id="zrr"),
         pytest.param(ZIP_ZRR_PARTIAL, INSTALL, D2025, "exoneration-frr", {"ddfip"}, id="frr"),
         pytest.param(ZIP, ETU2, D2024, "cet", {"ars"}, id="cet"),

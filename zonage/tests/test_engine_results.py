@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from zonage.catalogue import load_catalogue
-from zonage.engine import NON_APPLICABLE, aids_at, evaluate, evaluate_aid, parse_date
+from zonage.engine import NON_APPLICABLE, STATUSES, aids_at, evaluate, evaluate_aid, parse_date
 from zonage.errors import InvalidInput
 from zonage.profiles import PROFILE_IDS, parse_profile
 from zonage.tests.places import (
@@ -215,7 +215,7 @@ def test_one_profile_all_lists_every_aid(catalogue):
     answer = aids_at(ZAR, INSTALL, D2025, include_all=True, catalogue=catalogue)
     results = answer.groups[0].results
     assert len(results) == len(catalogue.aids)
-    ranks = [(E, V, N).index(r.status) for r in results]
+    ranks = [STATUSES.index(r.status) for r in results]
     assert ranks == sorted(ranks)
     assert all(r.reason for r in results if r.status == N)
     only = aids_at(ZAR, INSTALL, D2025, catalogue=catalogue)

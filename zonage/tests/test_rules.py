@@ -15,7 +15,7 @@ import yaml
 from zonage.catalogue import CATALOGUE_PATH, load_catalogue
 from zonage.engine import aids_at
 from zonage.errors import DataError
-from zonage.tests.places import D2025, INSTALL, E, N, make_place
+from zonage.tests.places import D2025, INSTALL, NO_AID, E, N, make_place
 
 SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 ARS = "contrat-ars-territoires"
@@ -106,8 +106,11 @@ def test_a_new_priority_department_needs_no_rebuild(tmp_path, raw):
     assert ars(after).status == E, ars(after).reason
     assert "Département prioritaire 48 Lozère" in [c["text"] for c in ars(after).checks]
     assert ars(after, load_catalogue()).status == N  # the packaged catalogue is unchanged
+    # Since 12 March 2025 the contract also asks for no installation aid within 10 years:
+    # answered, so that the department decides.
     ariege = make_place("ZAR", departement="09")
-    assert aids_at(ariege, INSTALL, D2025, aid_ids=[ARS]).groups[0].results[0].status == E
+    answer = aids_at(ariege, INSTALL, D2025, aid_ids=[ARS], situation=NO_AID)
+    assert answer.groups[0].results[0].status == E
 
 
 def _rules(d: dict) -> dict:
