@@ -274,6 +274,10 @@ class PlaceLookup:
         """Commune-level facts of the commune at ``index``."""
         return self.table.facts[index]
 
+    def all_communes(self) -> tuple[PlaceFacts, ...]:
+        """Commune-level facts of every commune, in INSEE order (the prebuilt records)."""
+        return self.table.facts
+
     def anchor(self, index: int) -> tuple[float, float]:
         """``(lon, lat)`` of a point surely inside the commune (to centre a map on it)."""
         if self._anchors is None:
