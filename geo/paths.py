@@ -201,6 +201,18 @@ def check_output_file(path: Path, what: str = "la carte") -> Path:
     return path
 
 
+def check_html_file(path: Path, what: str, example: str) -> Path:
+    """``path`` if an HTML page (``what``: « la carte », « la fiche ») can be written there: an
+    .html name (``example`` shows one) and :func:`check_output_file`'s conditions."""
+    path = check_output_file(Path(path), what)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise InvalidInput(
+            f"le fichier de sortie doit finir par .html : {quoted(path.name)}.",
+            hint=f"Par exemple : --out {example}.",
+        )
+    return path
+
+
 def check_input_dir(path: Path, what: str, hint: str) -> Path:
     """``path`` if it is an existing folder: a name too long is :class:`InvalidInput`, an absent
     folder :class:`DataError` (``hint`` says what to give)."""

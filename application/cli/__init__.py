@@ -18,7 +18,7 @@ from application.cli._parser import Parser
 from zonage.errors import ZonageError
 
 # Sub-command modules, in the order ``zonage --help`` lists them.
-_COMMANDS = ("lookup", "aids", "export_map", "data")
+_COMMANDS = ("lookup", "aids", "fiche", "export_table", "export_map", "data")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,12 +12,22 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from application.render.policy import frr_title, is_priority, priority_title, zrr_title
 from zonage.catalogue import load_catalogue
-from zonage.engine import A_VERIFIER, ELIGIBLE, NON_APPLICABLE, STATUS_LABELS, AidResult, Status
+from zonage.engine import (
+    A_VERIFIER,
+    ELIGIBLE,
+    NON_APPLICABLE,
+    SOUS_CONDITION,
+    STATUS_LABELS,
+    AidResult,
+    Question,
+    Status,
+)
 from zonage.place import PlaceFacts, Qpv
-from zonage.text import ZRR_LABELS, fr_date, fr_number, refs, validity, zone_text
+from zonage.text import ZRR_LABELS, fr_date, fr_euros, fr_number, refs, validity, zone_text
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,8 @@ class Card:
     """A place or an aid, ready for any writer.
 
     ``key`` is the commune's INSEE code or the aid's id; ``context`` the place's department;
-    ``status`` the aid's status (``None`` for a place).
+    ``status`` the aid's status (``None`` for a place); ``details`` the rows a writer may fold
+    (an aid's conditions, exclusions, validity…), ``rows`` those always shown.
     """
 
     key: str
@@ -58,11 +69,26 @@ class Card:
     status: Status | None = None
     notes: tuple[str, ...] = ()
     sources: tuple[Rich, ...] = ()
+    details: tuple[Row, ...] = ()
 
 
 def plain(value: Rich) -> str:
     """The text of a rich value, links as their text."""
     return "".join(p if isinstance(p, str) else p.text for p in value)
+
+
+def plain_with_addresses(value: Rich) -> str:
+    """The text of a rich value for paper or a terminal: a link whose text is not its
+    address is followed by the address (``titre <https://…>``)."""
+    return "".join(
+        p
+        if isinstance(p, str)
+        else p.text
+        if p.href.removeprefix("mailto:").removeprefix("tel:") in p.text.replace(" ", "")
+        or p.href in p.text
+        else f"{p.text} <{p.href}>"
+        for p in value
+    )
 
 
 # An address in a catalogue text: a web address (without the punctuation that ends a
@@ -161,12 +187,47 @@ def place_card(place: PlaceFacts, *, on: dt.date | None = None, notes: bool = Tr
 # ----------------------------------------------------------------------------- aid
 
 
-def _contacts(items: Iterable[dict[str, str]]) -> tuple[Rich, ...]:
+def contacts_rich(items: Iterable[dict[str, str]]) -> tuple[Rich, ...]:
+    """Each contact as « name — how », its addresses and numbers as links."""
     return tuple((f"{c['name']} — ", *linkify(c["how"])) for c in items)
 
 
-def _amount_rows(r: AidResult) -> list[Row]:
-    rows = [_row("Montant", r.amount["text"])]
+_PERIOD = {"per_month": " par mois", "per_quarter": " par trimestre", "per_year": " par an"}
+
+
+def part_figure(part: dict[str, Any]) -> str | None:
+    """A counted amount part in a few words (« 5 000 € », « 31 250 € à 50 000 € », « 1 200 €
+    par mois », « jusqu'à 2 170 € par mois », « 10 % plafonné à 20 000 € par an »); None for
+    a part without a figure."""
+    kind, period = part["kind"], _PERIOD.get(part["kind"], "")
+    if kind == "percentage_with_cap" and part.get("percent") is not None:
+        cap = f" plafonné à {fr_euros(part['cap'])}" if part.get("cap") is not None else ""
+        return f"{fr_number(part['percent'])} %{cap}{_PERIOD.get(part.get('cap_period'), '')}"
+    if kind not in ("fixed", "range", *_PERIOD):
+        return None
+    if part.get("value") is not None:
+        return fr_euros(part["value"]) + period
+    low, high = part.get("min"), part.get("max")
+    if low is not None and high is not None:
+        return f"{fr_euros(low)} à {fr_euros(high)}{period}"
+    if high is not None:
+        return f"jusqu'à {fr_euros(high)}{period}"
+    return None
+
+
+def amount_short(r: AidResult) -> str:
+    """The aid's amount in figures when every part that may apply has one, else its text."""
+    parts = [p for p in r.amount["parts"] if p["status"] != NON_APPLICABLE]
+    figures = [part_figure(p) for p in parts]
+    if not parts or any(f is None for f in figures):
+        return str(r.amount["text"])
+    paid = [f for f, p in zip(figures, parts, strict=True) if p.get("paid", True)]
+    floors = [f for f, p in zip(figures, parts, strict=True) if not p.get("paid", True)]
+    return " ; ".join([" + ".join(paid)] * bool(paid) + [f"garantie de {f}" for f in floors])
+
+
+def _amount_rows(r: AidResult, brief: bool = False) -> list[Row]:
+    rows = [_row("Montant", amount_short(r) if brief else r.amount["text"])]
     for part in r.amount["parts"]:
         if part["status"] != ELIGIBLE:
             why = f" ({part['reason']})" if part["reason"] else ""
@@ -175,16 +236,47 @@ def _amount_rows(r: AidResult) -> list[Row]:
     return rows
 
 
-def _applicable_rows(r: AidResult) -> list[Row]:
-    rows: list[Row] = []
+def _names(contacts: Iterable[dict[str, str]]) -> str:
+    return ", ".join(c["name"] for c in contacts)
+
+
+def question_text(q: Question) -> str:
+    """« question ? — il faut : réponse »."""
+    return f"{q.text} — il faut : {q.wanted_label}"
+
+
+def _head_rows(r: AidResult, brief: bool, reason: str | None = None) -> list[Row]:
+    """What decides: the amount, the question that settles it or why it is to check, the
+    obligations, whom to contact; ``brief`` when a summary above already lists the questions
+    and contacts (then only whom to ask is named here)."""
+    rows = _amount_rows(r, brief)
+    personal = [q for q in r.questions if q.personal]
+    if not brief and (r.status == SOUS_CONDITION or (r.status == A_VERIFIER and personal)):
+        rows.append(_row("Si", *map(question_text, personal), bullets=len(personal) > 1))
     if r.status == A_VERIFIER:
-        rows += [_row("À vérifier", r.reason or ""), _row("Demander à", *_contacts(r.ask))]
-    rows += _amount_rows(r)
+        # Said short when the check is a question the summary asks (the zone of a QPV…).
+        asked = [question_text(q) for q in r.questions if not q.personal]
+        why = (asked[0] if brief and asked else reason or r.reason) or ""
+        if brief:  # whom to ask in a few words: the summary gives how to reach them
+            rows.append(_row("À vérifier", f"{why} Demander à : {_names(r.ask)}."))
+        else:
+            rows += [_row("À vérifier", why), _row("Demander à", *contacts_rich(r.ask))]
+    if not brief:  # the summary lists the obligations and contacts once
+        if r.commitment:
+            rows.append(_row("Engagement", r.commitment))
+        rows.append(_row("Contact", *contacts_rich(r.contact)))
+    return rows
+
+
+def _detail_rows(r: AidResult, brief: bool) -> list[Row]:
+    rows = [_row("Montant (texte de la source)", r.amount["text"])] if brief else []
     rows.append(_row("Financeur" if len(r.funders) == 1 else "Financeurs", ", ".join(r.funders)))
     if r.duration:
         rows.append(_row("Durée", r.duration))
-    if r.commitment:
-        rows.append(_row("Engagement", r.commitment))
+    if brief:
+        if r.commitment:
+            rows.append(_row("Engagement", r.commitment))
+        rows.append(_row("Contact", *contacts_rich(r.contact)))
     if r.conditions:
         rows.append(_row("Conditions", *r.conditions, bullets=True))
     exclusions = " ; ".join(x for x in (refs(r.not_combinable_with), *r.other_exclusions) if x)
@@ -197,24 +289,41 @@ def _applicable_rows(r: AidResult) -> list[Row]:
         if text:
             rows.append(_row(label, text))
     rows.append(_row("Validité", validity(r.valid_from, r.valid_until, r.validity_text)))
-    rows.append(_row("Contact", *_contacts(r.contact)))
     return rows
 
 
-def aid_card(r: AidResult) -> Card:
-    """One aid for one place, profile and date: its status, then why it is to check and whom
-    to ask, amount, funders, duration, commitment, conditions, exclusions, the aids it goes
-    with, validity and contact, notes and sources; an aid that does not apply gives only its
+def source_rich(source: dict[str, Any]) -> Rich:
+    """A source by its title, page and section, linked to its address when it has one (never
+    by the name of a file)."""
+    text = source["text"]
+    return (Link(text, source["url"]),) if source.get("url") else (text,)
+
+
+def aid_card(
+    r: AidResult,
+    *,
+    skip_notes: Iterable[str] = (),
+    brief: bool = False,
+    reason: str | None = None,
+) -> Card:
+    """One aid for one place, profile and date: its status, amount, the question that settles
+    it or why it is to check, obligations and contact first; funders, conditions, exclusions,
+    the aids it goes with and validity as details; notes (but ``skip_notes``, said elsewhere)
+    and sources (``brief``: see :func:`_head_rows`; ``reason``: a shorter « à vérifier » text,
+    when the same check was said for another aid). An aid that does not apply gives only its
     reason and its main source."""
+    skip = set(skip_notes)
     if r.status == NON_APPLICABLE:
-        rows, sources = [_row("Raison", r.reason or "")], r.source[:1]
+        rows, details, sources = [_row("Raison", r.reason or "")], [], r.source[:1]
     else:
-        rows, sources = _applicable_rows(r), r.source
+        rows, details = _head_rows(r, brief, reason), _detail_rows(r, brief)
+        sources = r.source
     return Card(
         key=r.id,
         title=r.display_name,
         status=r.status,
         rows=tuple(rows),
-        notes=r.notes,
-        sources=tuple(linkify(s["text"]) for s in sources),
+        details=tuple(details),
+        notes=tuple(n for n in r.notes if n not in skip),
+        sources=tuple(source_rich(s) for s in sources),
     )

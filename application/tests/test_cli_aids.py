@@ -15,6 +15,7 @@ from geo import settings
 from geo.lookup import get_lookup
 from zonage.engine import aids_at
 from zonage.profiles import PROFILE_IDS
+from zonage.situation import KEYS
 
 REQUIRED_KEYS = (
     "id", "status", "name", "funders", "amount", "conditions", "not_combinable_with",
@@ -95,6 +96,8 @@ def test_point_in_a_qpv_of_a_zac_commune(cli, qpv_in_zac):
         "2025-06-01",
         "--all",
         "--json",
+        "--situation",  # the ten-year rule of décret 2025-231 answered: the place decides
+        "aide_installation=aucune",
     )
     assert code == 0, err
     doc = json.loads(out)
@@ -105,21 +108,22 @@ def test_point_in_a_qpv_of_a_zac_commune(cli, qpv_in_zac):
     assert aids["caim"]["status"] == "a_verifier"
     assert {c["id"] for c in aids["caim"]["ask"]} == {"ars"}
     assert aids["cde"]["status"] == "non_applicable" and aids["cde"]["reason"]
-    # Known only as a commune, the same place cannot say whether it is in the QPV.
-    code, out, err = cli(
-        "--insee",
-        insee,
-        "--profile",
-        "liberal-installation",
-        "--date",
-        "2025-06-01",
-        "--aid",
-        "contrat-ars-territoires",
-        "--json",
-    )
+    # Known only as a commune, the same place cannot say whether it is in the QPV: the
+    # question goes to the user, and their answer decides.
+    place = ("--insee", insee, "--profile", "liberal-installation", "--date", "2025-06-01")
+    settled = ("--situation", "aide_installation=aucune")
+    code, out, err = cli(*place, "--aid", "contrat-ars-territoires", "--json", *settled)
     assert code == 0, err
     (ars,) = json.loads(out)["aids"]
-    assert ars["status"] == "a_verifier"
+    assert ars["status"] == "sous_condition" and ars["question"]["key"] == "cabinet_qpv"
+    for answer, status in (("oui", "eligible"), ("non", "non_applicable")):
+        code, out, err = cli(
+            *place, "--aid", "contrat-ars-territoires", "--all", "--json", *settled,
+            "--situation", f"cabinet_qpv={answer}",
+        )  # fmt: skip
+        assert code == 0, err
+        (ars,) = json.loads(out)["aids"]
+        assert ars["status"] == status
 
 
 def test_commune_without_zoning_class(cli, layers):
@@ -166,8 +170,9 @@ def test_readable_text(cli):
         "--insee", "09122", "--profile", "liberal-installation", "--date", "2025-03-01", "--all"
     )
     assert code == 0, err
-    assert "[NON APPLICABLE] Contrat de début d'exercice (CDE)" in out
-    assert "Raison : Fermé aux nouveaux contrats depuis le 1er janvier 2024" in out
+    assert "[NON APPLICABLE]" not in out  # one line each, under « Ne s'applique pas ici »
+    after = out.split("Ne s'applique pas ici :\n", 1)[1]
+    assert "- Contrat de début d'exercice (CDE) : Fermé aux nouveaux contrats" in after
 
 
 @pytest.mark.parametrize(
@@ -202,3 +207,118 @@ def test_coordinated_structures_in_toulouse(cli):
     assert code == 0, err
     ids = [a["id"] for a in json.loads(out)["aids"]]
     assert {"esp", "msp", "cds", "cpts", "dac"} == set(ids)
+
+
+# ----------------------------------------------------------------------------- « Ma situation »
+
+#: Saint-Girons (ZAC, with a QPV, Ariège) for a first installation, when the 2026 aids are open.
+SAINT_GIRONS = ("--insee", "09261", "--profile", "liberal-installation", "--date", "2026-11-29")
+
+
+@pytest.mark.parametrize(
+    ("answer", "aid", "status"),
+    [
+        ("secteur=1", "aide-installation-zac", "sous_condition"),
+        ("secteur=2-sans-optam", "aide-installation-zac", "non_applicable"),
+        ("aide_installation=aucune", "aide-installation-zac", "sous_condition"),
+        ("aide_installation=2020-01-01", "aide-installation-zac", "non_applicable"),
+        ("cabinet_qpv=non", "aide-installation-zip", "non_applicable"),
+        ("cabinet_qpv=oui", "aide-installation-zac", "a_verifier"),
+        ("zone_cabinet=ZAC", "aide-installation-zip", "non_applicable"),
+        ("zone_cabinet=ZIP", "aide-installation-zac", "non_applicable"),
+    ],
+)
+def test_each_situation_key_settles_its_question(cli, answer, aid, status):
+    key, value = answer.split("=")
+    code, out, err = cli(*SAINT_GIRONS, "--all", "--json")
+    assert code == 0, err
+    before = _by_id(json.loads(out))
+    assert key in {q["key"] for a in before.values() for q in a["questions"]}
+    code, out, err = cli(*SAINT_GIRONS, "--all", "--json", "--situation", answer)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["situation"] == {key: value}
+    after = _by_id(doc)
+    assert after[aid]["status"] == status
+    assert key not in {q["key"] for q in after[aid]["questions"]}  # answered: no longer asked
+
+
+def test_situation_answers_make_the_summary_certain(cli):
+    code, out, err = cli(*SAINT_GIRONS, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["summary"]["guaranteed"]["one_off"]["max"] == 0  # every euro hangs on a question
+    zac = _by_id(doc)["aide-installation-zac"]
+    assert zac["status"] == "sous_condition"
+    assert zac["question"] == zac["questions"][0] and zac["question"]["text"].endswith("?")
+    assert zac["amount"]["total"]["one_off"] == {"min": 5000.0, "max": 5000.0}
+    answers = ("secteur=1", "aide_installation=aucune", "cabinet_qpv=non")
+    code, out, err = cli(*SAINT_GIRONS, "--json", *(a for x in answers for a in ("--situation", x)))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["situation"] == dict(a.split("=") for a in answers)
+    zac = _by_id(doc)["aide-installation-zac"]
+    assert zac["status"] == "eligible" and zac["question"] is None and zac["questions"] == []
+    assert doc["summary"]["guaranteed"]["one_off"]["min"] == 5000
+
+
+def test_text_starts_with_the_summary(cli):
+    code, out, err = cli(*SAINT_GIRONS, "--situation", "secteur=1")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Ce que vous pouvez percevoir ici"
+    assert (
+        lines[1] == "Saint-Girons (09261) — Médecin libéral : première installation — au 29/11/2026"
+    )
+    summary, rest = out.split("\nSaint-Girons (INSEE 09261)", 1)
+    assert "5\u202f000\u202f€" in summary
+    assert "Votre situation : Secteur conventionnel : Secteur 1" in summary
+    assert "Questions qui décident :" in summary and "Qui contacter :" in summary
+    assert "Éligible : 1 · Sous condition : 1 · À vérifier : " in rest
+    assert rest.index("Aides au 29/11/2026") < rest.index("[SOUS CONDITION] Aide à la primo")
+    # Said once: the notes shared by several aids are at the end, not under each aid.
+    assert out.count("Pour chaque aide, la source la plus récente connue est citée") <= 1
+
+
+def test_tous_has_no_summary_and_counts_every_status(cli):
+    code, out, err = cli("--insee", "09261", "--date", "2026-11-29")
+    assert code == 0, err
+    assert out.startswith("Saint-Girons (INSEE 09261)") and "Ce que vous pouvez" not in out
+    assert "· Sous condition : " in out and "== Médecin libéral : première installation" in out
+
+
+@pytest.mark.parametrize(
+    ("answer", "needles"),
+    [
+        ("frob=1", ("question inconnue « frob »", "secteur, aide_installation, cabinet_qpv")),
+        ("secteur=3", ("valeur inconnue « 3 »", "1, 2-optam, 2-sans-optam")),
+        ("secteur", ("clé=valeur", "secteur, aide_installation, cabinet_qpv, zone_cabinet")),
+        ("cabinet_qpv=peut-être", ("valeur inconnue", "oui, non")),
+        ("zone_cabinet=ZAR", ("valeur inconnue", "ZIP, ZAC")),
+        ("aide_installation=2024-02-30", ("ni « aucune » ni une date", "AAAA-MM-JJ")),
+        ("\x1b[31msecteur=1", ("question inconnue", "\\x1b")),
+    ],
+)
+def test_bad_situation_exit_2_lists_what_is_allowed(answer, needles, capsys):
+    # Checked before any data is read: no build needed.
+    code = main(["aids", "--insee", "09261", "--situation", answer])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and "\x1b" not in err
+    for needle in needles:
+        assert needle in err
+
+
+def test_situation_key_given_twice_exit_2(capsys):
+    code = main(
+        ["aids", "--insee", "09261", "--situation", "secteur=1", "--situation", "secteur=1"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "secteur donnée deux fois" in err
+
+
+def test_help_lists_the_situation_keys_and_values(capsys):
+    assert main(["aids", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    for key, spec in KEYS.items():
+        values = "|".join(spec.values) if spec.values else "aucune|AAAA-MM-JJ"
+        assert f"{key}={values}" in help_text

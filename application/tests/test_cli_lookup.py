@@ -266,7 +266,7 @@ def test_usage_error_is_one_french_line(capsys):
         " --insee=VALEUR). Aide : zonage lookup --help.",
         "zonage : erreur : argument obligatoire manquant : COMMANDE. Aide : zonage --help.",
         "zonage : erreur : COMMANDE : choix inconnu « frobnicate » ; choisissez parmi 'lookup',"
-        " 'aids', 'export-map', 'data'. Aide : zonage --help.",
+        " 'aids', 'fiche', 'export-table', 'export-map', 'data'. Aide : zonage --help.",
     ]
 
 

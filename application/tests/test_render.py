@@ -162,12 +162,12 @@ def test_text_is_wrapped_to_100_columns() -> None:
 # --- the aids -------------------------------------------------------------------------------
 
 
-def test_aid_to_check_says_why_and_whom_to_ask_first() -> None:
+def test_aid_to_check_gives_amount_then_why_and_whom_to_ask() -> None:
     results = _results(_place(zonage_medecins=None))
     r = next(r for r in results if r.status == A_VERIFIER)
     card = aid_card(r)
     assert (card.key, card.title, card.status) == (r.id, r.display_name, A_VERIFIER)
-    assert [row.label for row in card.rows[:3]] == ["À vérifier", "Demander à", "Montant"]
+    assert [row.label for row in card.rows[:3]] == ["Montant", "À vérifier", "Demander à"]
     contact = next(row for row in card.rows if row.label == "Contact")
     assert len(contact.values) == len(r.contact)
     html = cards.aid_html(card)
@@ -194,7 +194,7 @@ def test_both_writers_show_every_row_of_every_aid() -> None:
         card = aid_card(r)
         html = unescape(_Html(cards.aid_html(card)).text)
         out = " ".join(text.aid_text(card).replace("\u00a0", " ").split())
-        for row in card.rows:
+        for row in (*card.rows, *card.details):
             assert row.label in html and row.label in out
             for value in row.values:
                 assert plain(value) in html
@@ -208,7 +208,9 @@ def test_conditions_are_a_list_and_amount_parts_details() -> None:
     assert detail.label == "à vérifier"
     labels = [row.label for row in card.rows]
     assert labels.index("à vérifier") == labels.index("Montant") + 1
-    (conditions,) = [row for row in card.rows if row.bullets]
+    # The conditions are a detail: folded in the app, under the rows that decide.
+    assert not [row for row in card.rows if row.bullets]
+    (conditions,) = [row for row in card.details if row.bullets]
     assert conditions.label == "Conditions" and len(conditions.values) == len(cds.conditions)
     html = cards.aid_html(card)
     assert (
