@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -14,11 +12,10 @@ import streamlit as st
 from streamlit.logger import get_logger
 from streamlit_folium import st_folium
 
-from application import about, service
-from application.render import cards
-from application.render.model import aid_card, place_card
+from application import about, answer_panel, page_style, search_box, service, situation_box
 from application.render.policy import map_policy
 from application.safe_text import markdown as md
+from application.search_box import CALLBACK_ERROR, UNEXPECTED_ERROR
 from geo import settings
 from zonage.errors import ZonageError
 from zonage.profiles import ALL, PROFILE_IDS, label
@@ -29,22 +26,10 @@ if TYPE_CHECKING:
     from geo.layer import Layers
     from geo.lookup import PlaceLookup
     from geo.webmap import WebLayer
-    from zonage.place import PlaceFacts
 
 st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
 
 log = get_logger("zonage.app")
-
-#: Shown instead of a traceback when a page run fails on something unexpected (the details go
-#: to the server's log; ``client.showErrorDetails`` keeps them out of the page too).
-UNEXPECTED_ERROR = (
-    "Une erreur inattendue est survenue et la page n'a pas pu s'afficher entièrement."
-    " Rechargez la page ; si elle persiste, ouvrez l'application sans les paramètres du lien"
-    " (adresse de la page d'accueil), puis, si l'erreur revient, signalez-la à l'équipe qui"
-    " gère l'application en précisant l'heure et le lien utilisé."
-)
-# Where a widget callback leaves the message of its failure for the page run that follows.
-_CALLBACK_ERROR = "erreur_action"
 
 # Every text that comes from a link, the search box, a data file or an outside service goes
 # through ``md`` (application.safe_text.markdown) before a Streamlit call that renders Markdown,
@@ -90,31 +75,43 @@ def _export(departement: str | None, build: str | None, on: dt.date | None) -> b
     return page.encode("utf-8")
 
 
+_CLOSE_SIDEBAR = "fermer_panneau"
+
+
 def _inputs(state: service.ViewState) -> service.ViewState:
     """The view this run shows: the link's, updated by the latest input of the user.
 
     The sidebar's widgets are drawn after the map (the map then reaches the browser first), so
     their values are read here from the session: profile and date as the widgets keep them, a
-    place found by the search box or chosen among homonyms (callbacks below, applied once),
-    and a click on the map (read before drawing, so the map shows the chosen place).
+    place found by the search box or chosen among homonyms (``application.search_box``,
+    applied once), and a click on the map (read before drawing, so the map shows it).
     """
     session = st.session_state
     today = dt.date.today()
     profile = session.get("profil", state.profile)
+    if profile != state.profile or "lieu_trouve" in session or "lieu_choisi" in session:
+        # On a phone the open sidebar would cover the answer just asked for: closed at the end
+        # of the page (an element drawn here, above the map, would make the map reload).
+        session[_CLOSE_SIDEBAR] = True
     date = session.get("date", state.date or today)
-    state = dataclasses.replace(state, profile=profile, date=None if date == today else date)
+    state = dataclasses.replace(
+        state,
+        profile=profile,
+        date=None if date == today else date,
+        situation=situation_box.from_session(state.situation),
+    )
     found = session.pop("lieu_trouve", None)
     if found is not None:
-        return service.state_for_place(found, state.profile, state.date)
+        return dataclasses.replace(
+            service.state_for_place(found, state.profile, state.date), situation=state.situation
+        )
     chosen = session.pop("lieu_choisi", None)
     if chosen is not None:
-        return service.ViewState(profile=state.profile, date=state.date, insee=chosen)
+        return dataclasses.replace(state, insee=chosen, lat=None, lon=None)
     click = (session.get("carte") or {}).get("last_clicked")
     if click and click != session.get("dernier_clic"):
         session["dernier_clic"] = click
-        return service.ViewState(
-            profile=state.profile, date=state.date, lat=click["lat"], lon=click["lng"]
-        )
+        return dataclasses.replace(state, insee=None, lat=click["lat"], lon=click["lng"])
     return state
 
 
@@ -124,122 +121,20 @@ def _sidebar(state: service.ViewState) -> None:
     # Radio buttons rather than a drop-down list: every profile in sight, one click to choose,
     # and the first page shows 0.2 s sooner (Streamlit's list widget is slow to set up).
     st.sidebar.radio(
-        "Profil", options, index=options.index(state.profile), format_func=label, key="profil",
-        label_visibility="collapsed",
+        "Profil", options, index=options.index(state.profile) if state.profile else None,
+        format_func=label, key="profil", label_visibility="collapsed",
     )  # fmt: skip
     st.sidebar.date_input(
         "Date", value=state.date or dt.date.today(), format="DD/MM/YYYY", key="date",
         help="Les aides ouvertes à cette date (par défaut : aujourd'hui).",
     )  # fmt: skip
-
-
-def _centre_on(insee: str, place: PlaceFacts | None = None) -> None:
-    """Move the map to a place chosen in the search box (a click leaves the map where it is)."""
-    if place is not None and place.lon is not None:
-        lon, lat = place.lon, place.lat
-    else:
-        lookup = _lookup()
-        lon, lat = lookup.anchor(lookup.names.code_index(insee))
-    st.session_state["centre"] = (lat, lon)
-    st.session_state["zoom"] = 11
-
-
-def _guarded(callback: Callable[[], None]) -> Callable[[], None]:
-    """A widget callback whose failure becomes a message of the next page run.
-
-    Streamlit runs callbacks before the page, outside its error handling (:func:`run`): an
-    error there would otherwise show as Streamlit's own error box.
-    """
-
-    @functools.wraps(callback)
-    def guarded() -> None:
-        try:
-            callback()
-        except ZonageError as exc:
-            st.session_state[_CALLBACK_ERROR] = str(exc)
-        except Exception:
-            log.exception("échec de l'action %s", callback.__name__)
-            st.session_state[_CALLBACK_ERROR] = UNEXPECTED_ERROR
-
-    return guarded
-
-
-@_guarded
-def _on_search() -> None:
-    outcome = service.search(st.session_state.get("texte", ""), _lookup())
-    st.session_state["recherche"] = outcome
-    st.session_state.pop("choix", None)
-    if outcome.place is not None:
-        st.session_state["lieu_trouve"] = outcome.place
-        _centre_on(outcome.place.insee, outcome.place)
-
-
-@_guarded
-def _on_choice() -> None:
-    insee = st.session_state.get("choix")
-    if insee:
-        st.session_state["lieu_choisi"] = insee
-        _centre_on(insee)
-
-
-def _search() -> None:
-    st.sidebar.header("Rechercher un lieu")
-    with st.sidebar.form("formulaire_recherche"):
-        st.text_input(
-            "Adresse, commune, code postal ou « lat, lon »",
-            placeholder="ex. 1 place du Capitole, Toulouse",
-            key="texte",
-        )
-        st.form_submit_button("Chercher", on_click=_on_search)
-    outcome = st.session_state.get("recherche")
-    if outcome is None:
-        return
-    if outcome.choices:
-        st.sidebar.warning(md(outcome.error or "Plusieurs communes correspondent."))
-        labels = dict(outcome.choices)
-        st.sidebar.selectbox(
-            "Communes possibles", list(labels), format_func=labels.get, index=None, key="choix",
-            on_change=_on_choice,
-        )  # fmt: skip
-    elif outcome.error:
-        st.sidebar.error(md(outcome.error))
-
-
-def _show_view(view: service.View, profile: str) -> None:
-    if view.error:
-        st.error(md(view.error))
-        return
-    if view.place is None or view.answer is None:
-        st.info(
-            "Cliquez sur la carte, ou cherchez une adresse ou une commune dans le panneau de"
-            " gauche, pour voir les aides qui s'y appliquent."
-        )
-        return
-    st.html(cards.CSS + cards.place_html(place_card(view.place, on=view.answer.date)))
-    counts = view.answer.to_dict()["counts"]
-    st.markdown(
-        f"**Aides au {view.answer.date.strftime('%d/%m/%Y')}** — {md(label(profile))} : "
-        f"{counts['eligible']} éligible(s), {counts['a_verifier']} à vérifier"
-    )
-    for group in view.answer.groups:
-        eligible = [r for r in group.results if r.status == "eligible"]
-        check = [r for r in group.results if r.status == "a_verifier"]
-        if not eligible and not check:
-            continue
-        if profile == ALL:
-            st.subheader(md(group.label))
-        if eligible:
-            st.html(cards.CSS + "".join(cards.aid_html(aid_card(r)) for r in eligible))
-        if check:
-            st.markdown(
-                "**À vérifier** : les données ne permettent pas de trancher, voyez qui contacter."
-            )
-            st.html(cards.CSS + "".join(cards.aid_html(aid_card(r)) for r in check))
+    situation_box.draw(state.situation)
 
 
 def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
     from geo.webmap.selection import selection_group
 
+    search_box.show_box(state)
     view = service.view_for(state, _lookup())
     place = view.place
     point = (place.lon, place.lat) if place and place.lon is not None else None
@@ -258,7 +153,8 @@ def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
             " contours exacts (en bleu). Sources et millésimes : « À propos des données »."
         )
     with right:
-        _show_view(view, state.profile)
+        search_box.show_outcome(state)
+        answer_panel.show(view, state.profile)
 
 
 def _export_tab(on: dt.date | None) -> None:
@@ -283,17 +179,17 @@ def _export_tab(on: dt.date | None) -> None:
 
 def _about_tab() -> None:
     layers = _layers()
-    st.subheader("Données cartographiques")
+    st.header("Données cartographiques")
     st.dataframe(pd.DataFrame(about.sources_table(layers.sources)), hide_index=True)
     st.markdown("**Millésime de chaque couche**")
     for name, text in layers.vintages.items():
         st.markdown(f"- *{md(name)}* : {md(text)}")
     st.markdown("**Versions du zonage médecins** (la version en vigueur à la date choisie)")
     st.dataframe(pd.DataFrame(about.zoning_versions(layers.metadata)), hide_index=True)
-    st.subheader("Documents sources des aides")
+    st.header("Documents sources des aides")
     st.dataframe(pd.DataFrame(about.brochures()), hide_index=True)
     for group in about.key_figures():
-        st.subheader(md(group["title"]))
+        st.header(md(group["title"]))
         st.caption(f"Source : {md(group['source'])}")
         st.dataframe(pd.DataFrame(group["rows"]), hide_index=True)
     st.markdown(about.known_limits())  # the project's own page (zonage/about.md)
@@ -304,14 +200,15 @@ _VIEWS = (_MAP_VIEW, "Exporter la carte", "À propos des données")
 
 
 def main() -> None:
-    """The page: map with the aids (or export, or about), then the sidebar's profile, date and
-    search (drawn last so that the map, the slowest part to show, is sent first)."""
+    """The page: search box, map and aids (or export, or about), then the sidebar's profile
+    and date (drawn last so that the map, the slowest part to show, is sent first)."""
     state, errors = service.state_from_query(st.query_params.to_dict())
     st.title("Aides aux médecins en Occitanie")
+    page_style.apply()
     settings.check()  # a malformed ZONAGE_* variable: one message naming it (see run())
     for message in errors:
         st.warning(f"Lien incomplet : {md(message)}")
-    if (failed := st.session_state.pop(_CALLBACK_ERROR, None)) is not None:
+    if (failed := st.session_state.pop(CALLBACK_ERROR, None)) is not None:
         st.error(md(failed))
     with st.spinner("Chargement des données de la carte…"):
         _lookup()
@@ -330,7 +227,8 @@ def main() -> None:
         "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
     )
     _sidebar(state)
-    _search()
+    if st.session_state.pop(_CLOSE_SIDEBAR, False):
+        page_style.close_sidebar_on_phone()
     st.query_params.from_dict(service.query_from_state(state))
 
 

@@ -9,35 +9,41 @@ show it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from zonage.engine import Answer, aids_at, parse_date
-from zonage.errors import InvalidInput, ZonageError
+from zonage.errors import InvalidInput, OutsideRegion, ServiceUnavailable, ZonageError
 from zonage.place import PlaceFacts
-from zonage.profiles import ALL, parse_profile
+from zonage.profiles import parse_profile
+from zonage.situation import KEYS as SITUATION_KEYS
+from zonage.situation import NO_SITUATION, Situation, parse_answer
 from zonage.text import quoted
 
 # Unicode categories of characters never found in a place's name: controls (Cc), invisible
 # formatting such as bidirectional overrides (Cf), lone surrogates (Cs), private use (Co).
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from geo.geocode import Geocoder
+    from geo.geocode import Geocoder, GeocodeResult
     from geo.lookup import PlaceLookup
 
 
 @dataclass(frozen=True)
 class ViewState:
-    """What a link keeps: the place (a commune or a point), the profile and the date."""
+    """What a link keeps: the place (a commune or a point), the profile (None until the
+    visitor says « Je suis… »), the date and the answers of « Ma situation »."""
 
-    profile: str = ALL
+    profile: str | None = None
     date: dt.date | None = None  # None: today
     insee: str | None = None
     lat: float | None = None
     lon: float | None = None
+    situation: Situation = NO_SITUATION
 
     @property
     def has_place(self) -> bool:
@@ -54,17 +60,44 @@ class View:
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """Why an address search ended at commune level, and what the user can do about it."""
+
+    cause: str  # e.g. "Adresse non trouvée", "Service d'adresses injoignable"
+    advice: str
+
+    def line(self, commune: str) -> str:
+        """The one line the results start with, e.g. « Adresse non trouvée : résultat pour
+        toute la commune de Toulouse (31555) ; … »."""
+        return f"{self.cause} : résultat pour toute la commune {_of(commune)} ; {self.advice}."
+
+
+@dataclass(frozen=True)
 class SearchOutcome:
-    """The result of the search box: one place, several communes to choose from, or an error."""
+    """The result of the search box: one place, several communes to choose from, or an error.
+
+    ``fallback`` is set when an address search ended at commune level (for ``choices``: at
+    whichever commune is chosen); ``said`` holds what the search found out that the panel of
+    the place does not show (the address kept, an approximate position, a service failure).
+    """
 
     place: PlaceFacts | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (insee, label)
     error: str | None = None
+    fallback: Fallback | None = None
+    said: tuple[str, ...] = ()
+
+    @property
+    def notice(self) -> str | None:
+        """The fallback line of the place found, if the search fell back to its commune."""
+        if self.fallback is None or self.place is None:
+            return None
+        return self.fallback.line(f"{self.place.nom} ({self.place.insee})")
 
 
 #: Query parameters a link may carry; any other is ignored (Streamlit, link shorteners and
 #: trackers add their own, and a link must still open).
-QUERY_KEYS = ("insee", "lat", "lon", "profil", "date")
+QUERY_KEYS = ("insee", "lat", "lon", "profil", "date", *SITUATION_KEYS)
 #: How a link names its place, in order of precedence when it names several (one is kept).
 PLACE_KEYS = ("insee", "lat/lon")
 
@@ -90,6 +123,17 @@ def _value(params: Mapping[str, object], key: str, notes: list[str]) -> str | No
     return text if text.strip() else None
 
 
+def _parsed(value: str | None, parse: Callable[[str], T], errors: list[str]) -> T | None:
+    """``parse(value)``, or None when absent or bad (its message then added to ``errors``)."""
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except InvalidInput as exc:
+        errors.append(str(exc))
+        return None
+
+
 def state_from_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     """Read a shared link's query parameters (``insee``, ``lat``, ``lon``, ``profil``, ``date``).
 
@@ -103,17 +147,13 @@ def state_from_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]
 
     errors: list[str] = []
     raw = {key: _value(params, key, errors) for key in QUERY_KEYS}
-    profile = ALL
-    try:
-        profile = parse_profile(raw["profil"])
-    except InvalidInput as exc:
-        errors.append(str(exc))
-    date = None
-    if raw["date"] is not None:
-        try:
-            date = parse_date(raw["date"])
-        except InvalidInput as exc:
-            errors.append(str(exc))
+    profile = _parsed(raw["profil"], parse_profile, errors)
+    answers = {
+        key: value
+        for key in SITUATION_KEYS
+        if (value := _parsed(raw[key], functools.partial(parse_answer, key), errors))
+    }
+    date = _parsed(raw["date"], parse_date, errors)
     given = []
     if raw["insee"] is not None:
         given.append("insee")
@@ -136,12 +176,16 @@ def state_from_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]
         except InvalidInput as exc:
             lat = lon = None
             errors.append(str(exc))
-    return ViewState(profile=profile, date=date, insee=insee, lat=lat, lon=lon), errors
+    state = ViewState(
+        profile=profile, date=date, insee=insee, lat=lat, lon=lon, situation=Situation(answers)
+    )
+    return state, errors
 
 
 def query_from_state(state: ViewState) -> dict[str, str]:
     """The query parameters of a link that reopens this view."""
-    params: dict[str, str] = {"profil": state.profile}
+    params: dict[str, str] = {"profil": state.profile} if state.profile else {}
+    params.update(state.situation.to_query())
     if state.date is not None:
         params["date"] = state.date.isoformat()
     if state.insee is not None:
@@ -169,7 +213,9 @@ def view_for(
             place = lookup.try_point(state.lon, state.lat)
             if place is None:
                 raise lookup.outside_error(state.lon, state.lat)
-        answer = aids_at(place, state.profile, on)
+        if state.profile is None:  # the panel asks « Je suis… » first
+            return View(place=place)
+        answer = aids_at(place, state.profile, on, include_all=True, situation=state.situation)
     except ZonageError as exc:
         return View(error=str(exc))
     return View(place=place, answer=answer)
@@ -199,7 +245,8 @@ def search(
     """What the search box finds for an address, a commune name, a postal code or "lat, lon".
 
     A name shared by several communes gives the list to choose from rather than a guess; when
-    the address service cannot be reached the answer is at commune level and says so.
+    the address service cannot be reached, or finds only the commune of a text that names
+    more than a commune, the answer is at commune level and its ``fallback`` says why.
     """
     from geo.geocode import default_geocoder, place_from_text
     from geo.lookup import get_lookup
@@ -209,18 +256,112 @@ def search(
     except InvalidInput as exc:
         return SearchOutcome(error=str(exc))
     lookup = lookup or get_lookup()
+    witness = _Witness(default_geocoder() if geocoder is None else geocoder)
     try:
-        place = place_from_text(text, lookup, default_geocoder() if geocoder is None else geocoder)
-    except InvalidInput as exc:
-        candidates = lookup.search(text, limit=12) if (text or "").strip() else []
-        if len(candidates) > 1:
-            return SearchOutcome(
-                choices=tuple((c.insee, c.label) for c in candidates), error=str(exc)
-            )
-        return SearchOutcome(error=str(exc))
+        place = place_from_text(text, lookup, witness)
     except ZonageError as exc:
-        return SearchOutcome(error=str(exc))
-    return SearchOutcome(place=place)
+        return _not_found(text, exc, lookup, witness)
+    fallback = _fallback(text, lookup, witness) if place.precision == "commune" else None
+    return SearchOutcome(place=place, fallback=fallback, said=_said(place, lookup))
+
+
+#: Most communes offered to choose from (a postal code may cover dozens).
+_MAX_CHOICES = 40
+
+
+class _Witness:
+    """The geocoder of one search, remembering how the address service answered it."""
+
+    def __init__(self, geocoder: Geocoder) -> None:
+        self.geocoder = geocoder
+        self.asked = False  # the service answered (with results or none)
+        self.failure: ServiceUnavailable | None = None
+
+    def search(
+        self, text: str, *, limit: int = 5, citycode: str | None = None,
+        postcode: str | None = None,
+    ) -> list[GeocodeResult]:  # fmt: skip
+        try:
+            results = self.geocoder.search(text, limit=limit, citycode=citycode, postcode=postcode)
+        except ServiceUnavailable as exc:
+            self.failure = exc
+            raise
+        self.asked = True
+        return results
+
+
+def _service_cause(failure: ServiceUnavailable) -> str:
+    """The failure of the address service in a few words (its message says more)."""
+    unreachable = "injoignable" in failure.message  # no answer at all, or 5xx until the end
+    return "Service d'adresses " + ("injoignable" if unreachable else "indisponible")
+
+
+def _fallback(text: str, lookup: PlaceLookup, witness: _Witness) -> Fallback | None:
+    """Why a search of ``text`` ended at commune level; None when the text names a commune
+    (a name, a postal code: the commune is what was asked) or the service was not asked."""
+    from geo.names import is_exact
+
+    named = lookup.search(" ".join(text.split()), limit=1)
+    if named and is_exact(named[0]):
+        return None
+    if witness.failure is not None:
+        return Fallback(
+            _service_cause(witness.failure),
+            "réessayez plus tard ou cliquez sur la carte à l'emplacement du cabinet",
+        )
+    if witness.asked:
+        return Fallback(
+            "Adresse non trouvée",
+            "précisez le numéro, la voie et le code postal, ou cliquez sur la carte à"
+            " l'emplacement du cabinet",
+        )
+    return None
+
+
+def _not_found(
+    text: str, exc: ZonageError, lookup: PlaceLookup, witness: _Witness
+) -> SearchOutcome:
+    """The outcome of a search that found no one place: communes to choose from, or the
+    error (saying first when the address service could not be used)."""
+    from geo.geocode import GazetteerGeocoder
+    from geo.names import is_exact
+
+    error = str(exc)
+    fallback = _fallback(text, lookup, witness)
+    if fallback is not None and witness.failure is not None and not isinstance(exc, OutsideRegion):
+        error = f"{fallback.cause}. {error}"
+    if isinstance(exc, InvalidInput) and (text or "").strip():
+        # The communes the text names equally (homonyms, a shared postal code), found as the
+        # offline search finds them: a name, or the end of an address.
+        found = GazetteerGeocoder(lookup).candidates(text, limit=_MAX_CHOICES)
+        exact = [c for c in found if is_exact(c)]
+        if len(exact) > 1:
+            choices = tuple((c.insee, c.label) for c in exact)
+            return SearchOutcome(choices=choices, error=error, fallback=fallback)
+    return SearchOutcome(error=error)
+
+
+def _said(place: PlaceFacts, lookup: PlaceLookup) -> tuple[str, ...]:
+    """The notes of the search that the panel will not show: the panel shows the place as
+    the lookup knows it (the commune, or the point), with its own notes."""
+    from geo.geocode import COMMUNE_LEVEL_NOTE
+
+    if place.precision == "point" and place.lon is not None and place.lat is not None:
+        own = lookup.try_point(place.lon, place.lat)
+    else:
+        own = lookup.commune(place.insee)
+    shown = {COMMUNE_LEVEL_NOTE, *(own.notes if own is not None else ())}
+    return tuple(n for n in place.notes if n not in shown)
+
+
+def _of(name: str) -> str:
+    """« de Toulouse », « d'Albi », « du Vigan », « des Cammazes »."""
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    first = unicodedata.normalize("NFD", name[:1])[:1]
+    return ("d'" if first and first in "AEIOUY" else "de ") + name
 
 
 def state_for_place(place: PlaceFacts, profile: str, date: dt.date | None) -> ViewState:

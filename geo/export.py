@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from geo.webmap.spec import TITLE
 from geo.webmap.style import NO_POLICY, MapPolicy
 from zonage.errors import InvalidInput
 from zonage.text import quoted
+
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,15 @@ def render_html(
         "Occitanie" if departement is None else f"{web.departements[departement]} ({departement})"
     )
     figure.title = html.escape(f"{TITLE} : {where}" if departement else TITLE)
-    page = figure.render()
-    return page.replace("<html>", '<html lang="fr">', 1)
+    return _accessible(figure.render())
+
+
+def _accessible(page: str) -> str:
+    """Folium's page in French, zoomable (Folium's viewport forbids enlarging the page on a
+    phone, legend included) and with the map as its main landmark."""
+    page = page.replace("<html>", '<html lang="fr">', 1)
+    page = _FOLIUM_VIEWPORT.sub(_VIEWPORT, page, count=1)
+    return page.replace('<div class="folium-map"', '<div role="main" class="folium-map"', 1)
 
 
 def write_html(
@@ -97,10 +108,4 @@ def write_html(
 def check_map_file(out: Path) -> Path:
     """``out`` if the map can be written there (an .html name, not a folder, in an existing
     writable folder); raises :class:`InvalidInput` otherwise, before any work."""
-    out = paths.check_output_file(Path(out), "la carte")
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise InvalidInput(
-            f"le fichier de sortie doit finir par .html : {quoted(out.name)}.",
-            hint="Par exemple : --out carte.html.",
-        )
-    return out
+    return paths.check_html_file(out, "la carte", "carte.html")

@@ -42,9 +42,19 @@ window.zonageWebMap = function (map, data) {
   var codes = data.communes.insee;
 
   communes.geometries.forEach(function (g, i) { g.properties = { i: i }; });
+  // Leaflet focuses the map when a mouse button goes down (for its keyboard controls); a
+  // focus that scrolls the page would move the map under the pointer before the click lands.
+  var container = map.getContainer();
+  container.focus = function (focusOptions) {
+    HTMLElement.prototype.focus.call(container, Object.assign({}, focusOptions, { preventScroll: true }));
+  };
   // The view is set before any layer is added: every layer is then projected once.
   var bbox = data.bounds;
-  map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { animate: false });
+  function fitRegion() {
+    map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { animate: false });
+  }
+  if (window.self !== window.top) window.zonageFitFrame(map, fitRegion);
+  fitRegion();
 
   // smoothFactor 0 below: Leaflet would otherwise simplify each polygon on its own while
   // drawing, opening slivers between neighbours that the shared arcs have just closed.
@@ -163,7 +173,9 @@ window.zonageWebMap = function (map, data) {
       attribution: data.tiles.attribution, maxZoom: 18, subdomains: "abcd"
     }).addTo(map);
   }
-  L.control.layers(colours, overlays, { collapsed: data.collapsed, position: "topright" }).addTo(map);
+  // On a phone's screen an open layer switcher and legend would hide the whole map.
+  var collapsed = data.collapsed || window.matchMedia("(max-width: 640px)").matches;
+  L.control.layers(colours, overlays, { collapsed: collapsed, position: "topright" }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 
   // Legend: one section per visible layer, with its classes and its source.
@@ -191,7 +203,7 @@ window.zonageWebMap = function (map, data) {
     }
     return i;
   }
-  var legendOpen = !data.collapsed;
+  var legendOpen = !collapsed;
   function drawLegend() {
     var box = legend.getContainer();
     var old = box.querySelector("details");
@@ -200,7 +212,7 @@ window.zonageWebMap = function (map, data) {
     details.open = legendOpen;
     sections.forEach(function (s) {
       if (!map.hasLayer(s.layer)) return;
-      var section = el("section", null, [el("h4", null, [s.spec.title])]);
+      var section = el("section", null, [el("h2", null, [s.spec.title])]);
       section.setAttribute("data-layer", s.spec.id);
       Object.keys(s.spec.classes).forEach(function (code) {
         var c = s.spec.classes[code];
@@ -242,6 +254,42 @@ window.zonageWebMap = function (map, data) {
   }
 
   return { overlays: overlays, legend: legend };
+};
+
+/* The map inside a page's frame (the app): it fills the frame, whose height the page sets
+ * (shorter on a phone). On a touch screen one finger scrolls the page, as everywhere else in
+ * it, and two fingers move and zoom the map: dragging with one finger would trap the page's
+ * scroll on a map taller than half the screen. A one-finger swipe on the map says so.
+ * ``fitRegion`` shows the whole region again (see the frame's late sizing below).
+ */
+window.zonageFitFrame = function (map, fitRegion) {
+  "use strict";
+  var TOUCH_HINT = "Pour déplacer la carte, utilisez deux doigts.";
+  var box = map.getContainer();
+  box.style.height = "100vh";
+  map.invalidateSize({ animate: false });
+  // The page may size its frame after the map is drawn (a frame of no height gives the
+  // whole world at zoom 0): until the visitor moves the map, a new size shows the region.
+  var untouched = true;
+  ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (type) {
+    box.addEventListener(type, function () { untouched = false; }, { passive: true });
+  });
+  window.addEventListener("resize", function () {
+    map.invalidateSize({ animate: false });
+    if (untouched) fitRegion();
+  });
+  if (!window.matchMedia("(pointer: coarse)").matches || !map.dragging) return;
+  map.dragging.disable();
+  var hint = L.DomUtil.create("div", "zonage-touch-hint", box);
+  hint.textContent = TOUCH_HINT;
+  hint.setAttribute("aria-hidden", "true"); // for the eyes: a screen reader has its own gestures
+  var timer = null;
+  box.addEventListener("touchmove", function (e) {
+    if (e.touches.length !== 1) return;
+    hint.classList.add("zonage-shown");
+    clearTimeout(timer);
+    timer = setTimeout(function () { hint.classList.remove("zonage-shown"); }, 1500);
+  }, { passive: true });
 };
 
 /* A message in the map's top-left corner (text only), e.g. when its data cannot be loaded. */
