@@ -180,9 +180,10 @@ def _check_replaceable(path: Path) -> None:
         )
 
 
-def check_output_file(path: Path, what: str = "la carte") -> Path:
+def check_output_file(path: Path, what: str = "la carte", example: str = "carte.html") -> Path:
     """``path`` as given, if a file can be written there: not a folder nor a special file,
-    in an existing writable folder, a name within the limits. Raises :class:`InvalidInput`."""
+    in an existing writable folder, a name within the limits (``example``: a file name shown in
+    the hint). Raises :class:`InvalidInput`."""
     check_length(path, what)
     path = Path(path)
     st = _stat(path, "fichier de sortie")
@@ -190,12 +191,12 @@ def check_output_file(path: Path, what: str = "la carte") -> Path:
         if path.is_dir():
             raise InvalidInput(
                 f"{quoted(path)} est un dossier.",
-                hint="Donnez un nom de fichier, par exemple carte.html.",
+                hint=f"Donnez un nom de fichier, par exemple {example}.",
             )
         if not path.is_file():
             raise InvalidInput(
                 f"{quoted(path)} n'est pas un fichier ordinaire : il ne sera pas remplacé.",
-                hint="Donnez un nom de fichier, par exemple carte.html.",
+                hint=f"Donnez un nom de fichier, par exemple {example}.",
             )
     _writable_folder(Path(os.path.abspath(path)).parent, what)
     return path
@@ -204,7 +205,7 @@ def check_output_file(path: Path, what: str = "la carte") -> Path:
 def check_html_file(path: Path, what: str, example: str) -> Path:
     """``path`` if an HTML page (``what``: « la carte », « la fiche ») can be written there: an
     .html name (``example`` shows one) and :func:`check_output_file`'s conditions."""
-    path = check_output_file(Path(path), what)
+    path = check_output_file(Path(path), what, example)
     if path.suffix.lower() not in (".html", ".htm"):
         raise InvalidInput(
             f"le fichier de sortie doit finir par .html : {quoted(path.name)}.",

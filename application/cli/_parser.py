@@ -91,7 +91,15 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
+        helps = kwargs.get("add_help", True)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._optionals.title = "options"
+        self._positionals.title = "arguments"
+        if helps:  # argparse's own help line is in English
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS,
+                help="afficher cette aide et quitter",
+            )  # fmt: skip
 
     #: Makes the epilog when the help is shown, for text too costly to make on every run.
     epilog_factory: Callable[[], str] | None = None

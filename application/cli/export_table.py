@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     profile = parse_one_profile(args.profile, "le tableau se fait")
     on = parse_date(args.date)
     situation = situation_from_args(args)
-    out = paths.check_output_file(Path(args.out), "le tableau")
+    out = paths.check_output_file(Path(args.out), "le tableau", "tableau.csv")
     fmt = parse_format(args.format, out)
 
     from geo.lookup import get_lookup

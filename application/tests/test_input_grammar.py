@@ -3,6 +3,7 @@ safety of the messages that quote it back: short, one line, control characters e
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 
 import pytest
@@ -181,3 +182,14 @@ def test_safe_line_escapes_and_cuts():
     assert safe_line("é « Toulouse » 1\u202f000") == "é « Toulouse » 1\u202f000"
     long = safe_line("x" * 100_000)
     assert len(long) == 501 and long.endswith("…")
+
+
+def test_help_speaks_french() -> None:
+    """Every command's help, argparse's own lines included."""
+    from application.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for command in (parser, *sub.choices.values()):
+        text = command.format_help()
+        assert "afficher cette aide et quitter" in text and "show this help" not in text
