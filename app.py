@@ -12,7 +12,18 @@ import streamlit as st
 from streamlit.logger import get_logger
 from streamlit_folium import st_folium
 
-from application import about, answer_panel, page_style, search_box, service, situation_box
+from application import (
+    about,
+    answer_panel,
+    around_view,
+    compare_view,
+    installer_view,
+    page_style,
+    region_link,
+    search_box,
+    service,
+    situation_box,
+)
 from application.render.policy import map_policy
 from application.safe_text import markdown as md
 from application.search_box import CALLBACK_ERROR, UNEXPECTED_ERROR
@@ -26,6 +37,7 @@ if TYPE_CHECKING:
     from geo.layer import Layers
     from geo.lookup import PlaceLookup
     from geo.webmap import WebLayer
+    from geo.webmap.values import ValueLayer
 
 st.set_page_config(page_title="Aides aux médecins en Occitanie", page_icon="🩺", layout="wide")
 
@@ -57,12 +69,13 @@ def _web() -> WebLayer:
     return get_web_layer()
 
 
-def _map(on: dt.date | None) -> folium.Map:
+def _map(on: dt.date | None, values: ValueLayer | None = None) -> folium.Map:
     """The map with the doctor zoning and the catalogue's rules on ``on`` (today when None; a
-    few milliseconds: the web layer is prepared once, its data file once per date)."""
+    few milliseconds: the web layer is prepared once, its data file once per date), coloured
+    by ``values`` when given (« Où m'installer »)."""
     from geo.webmap import app_map
 
-    return app_map(_web(), policy=map_policy(on), on=on)
+    return app_map(_web(), policy=map_policy(on), on=on, values=values)
 
 
 @st.cache_data(show_spinner="Préparation du fichier…", max_entries=16)
@@ -157,7 +170,22 @@ def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
         answer_panel.show(view, state.profile)
 
 
-def _export_tab(on: dt.date | None) -> None:
+@st.cache_data(show_spinner="Calcul du tableau…", max_entries=8)
+def _table_csv(
+    profile: str, on: dt.date, answers: tuple[tuple[str, str], ...], build: str | None
+) -> tuple[str, bytes]:
+    """The name and CSV bytes of ``zonage export-table`` for one profile, date and situation
+    (``build``: the data's fingerprint, so a rebuild is seen)."""
+    from application import region_table
+    from zonage.situation import Situation
+
+    region, places = region_table.evaluate(profile, on, Situation(dict(answers)))
+    data = region_table.encode(region_table.table_records(region, places), "csv")
+    return region_table.file_name(region, "csv"), data
+
+
+def _export_tab(state: service.ViewState) -> None:
+    on = state.date
     st.markdown(
         "Un seul fichier HTML, lisible sans connexion : zones, QPV, massifs, ZRR/FRR,"
         " départements prioritaires, légende et sources."
@@ -175,6 +203,24 @@ def _export_tab(on: dt.date | None) -> None:
         name,
         "text/html",
     )
+    st.markdown(
+        "**Données ouvertes** : une ligne par commune d'Occitanie pour le profil, la date et"
+        " « Ma situation » du panneau latéral (zonage en vigueur, QPV, massif, montagne,"
+        " ZRR/FRR, aides éligibles, sous condition et à vérifier, euros garantis, possibles et"
+        " par an) ; le fichier de la commande `zonage export-table`."
+    )
+    if state.profile is None or state.profile == ALL:
+        st.info("Choisissez un profil précis (« Je suis… ») pour télécharger ce tableau.")
+        return
+    answers = tuple(state.situation.to_query().items())
+    table_name, table = _table_csv(
+        state.profile, on or dt.date.today(), answers, _web().stats.get("fingerprint")
+    )
+    st.download_button(
+        "Tableau des aides par commune (CSV)", table, table_name, "text/csv",
+        key="export_table", help="CSV en UTF-8, séparateur virgule, identifiants des aides"
+        " séparés par « ; ».",
+    )  # fmt: skip
 
 
 def _about_tab() -> None:
@@ -195,14 +241,25 @@ def _about_tab() -> None:
     st.markdown(about.known_limits())  # the project's own page (zonage/about.md)
 
 
-_MAP_VIEW = "Carte et aides"
-_VIEWS = (_MAP_VIEW, "Exporter la carte", "À propos des données")
+# The views of the switch, by id, in its order (labels: region_link.VIEWS).
+_OFFERED = ("carte", "installer", "comparer", "exporter", "apropos")
+_VIEW_OF = {region_link.VIEWS[view]: view for view in _OFFERED}
+
+
+def _view(linked: str) -> str:
+    """The view to show: the switch's choice, else the link's (the switch may be unset)."""
+    chosen = _VIEW_OF.get(st.session_state.get("vue") or "")
+    return chosen or (linked if linked in _OFFERED else region_link.DEFAULT_VIEW)
 
 
 def main() -> None:
-    """The page: search box, map and aids (or export, or about), then the sidebar's profile
-    and date (drawn last so that the map, the slowest part to show, is sent first)."""
-    state, errors = service.state_from_query(st.query_params.to_dict())
+    """The page: search box, map and aids (or « Où m'installer », export, about), then the
+    sidebar's profile and date (drawn last so that the map, the slowest part to show, is sent
+    first)."""
+    params = st.query_params.to_dict()
+    state, errors = service.state_from_query(params)
+    region, region_errors = region_link.region_state_from_query(params, installer_view.aid_ids())
+    errors += region_errors
     st.title("Aides aux médecins en Occitanie")
     page_style.apply()
     settings.check()  # a malformed ZONAGE_* variable: one message naming it (see run())
@@ -213,23 +270,34 @@ def main() -> None:
     with st.spinner("Chargement des données de la carte…"):
         _lookup()
         state = _inputs(state)  # the sidebar's latest date: the map shows its zoning
-        fmap = _map(state.date)
     choice = st.container()
     # Only the chosen view runs (tabs would build the export and the tables on every click).
-    view = st.session_state.get("vue", _MAP_VIEW)
-    if view == "Exporter la carte":
-        _export_tab(state.date)
-    elif view == "À propos des données":
+    view = _view(region.view)
+    if view == "exporter":
+        _export_tab(state)
+    elif view == "apropos":
         _about_tab()
+    elif view == "comparer":
+        region = compare_view.show(state, region)
+    elif view == "installer":
+        values, region = installer_view.show(state, region, _web().stats.get("fingerprint"))
+        if values is not None:
+            _map_tab(state, _map(state.date, values))
+            region = around_view.show(state, region)
     else:
-        _map_tab(state, fmap)
+        _map_tab(state, _map(state.date))
+        compare_view.pin_button(state, region)
     choice.segmented_control(
-        "Vue", list(_VIEWS), default=_MAP_VIEW, key="vue", label_visibility="collapsed"
-    )
+        "Vue", list(_VIEW_OF), default=region_link.VIEWS[view], key="vue",
+        label_visibility="collapsed",
+    )  # fmt: skip
     _sidebar(state)
     if st.session_state.pop(_CLOSE_SIDEBAR, False):
         page_style.close_sidebar_on_phone()
-    st.query_params.from_dict(service.query_from_state(state))
+    link = service.query_from_state(state)
+    st.query_params.from_dict(
+        link | region_link.region_query(dataclasses.replace(region, view=view))
+    )
 
 
 def run() -> None:

@@ -26,6 +26,17 @@ def _choose_profile() -> None:
         st.session_state["profil"] = chosen
 
 
+def ask_profile(
+    placeholder: str = "Choisissez votre profil pour voir ce que vous pouvez percevoir ici",
+    options: tuple[str, ...] = (*PROFILE_IDS, ALL),
+) -> None:
+    """« Je suis… » in the page while no profile is chosen (the choice goes to the sidebar)."""
+    st.selectbox(
+        "Je suis…", list(options), index=None, format_func=label, key=_PANEL_PROFILE,
+        placeholder=placeholder, on_change=_choose_profile,
+    )  # fmt: skip
+
+
 def show(view: service.View, profile: str | None) -> None:
     """The panel of one view: a message, the place and « Je suis… », or the whole answer."""
     if view.error:
@@ -38,12 +49,7 @@ def show(view: service.View, profile: str | None) -> None:
         )
         return
     if view.answer is None or profile is None:
-        options = [*PROFILE_IDS, ALL]
-        st.selectbox(
-            "Je suis…", options, index=None, format_func=label, key=_PANEL_PROFILE,
-            placeholder="Choisissez votre profil pour voir ce que vous pouvez percevoir ici",
-            on_change=_choose_profile,
-        )  # fmt: skip
+        ask_profile()
         st.html(cards.CSS + cards.place_html(place_card(view.place)))
         return
     answer = view.answer

@@ -21,6 +21,7 @@ from geo.webmap.builder import build_map
 from geo.webmap.layer import WebLayer
 from geo.webmap.spec import TITLE
 from geo.webmap.style import NO_POLICY, MapPolicy
+from geo.webmap.values import ValueLayer
 from zonage.errors import InvalidInput
 from zonage.text import quoted
 
@@ -45,10 +46,12 @@ def render_html(
     tiles: bool = True,
     policy: MapPolicy = NO_POLICY,
     on: dt.date | None = None,
+    values: ValueLayer | None = None,
 ) -> str:
     """The standalone page of the map (``web`` limited to ``departement`` if given), with the
-    caller's ``policy`` facts (priority departments, dated titles) and the doctor zoning in
-    force on ``on`` (default: today, the latest version of every commune).
+    caller's ``policy`` facts (priority departments, dated titles), the doctor zoning in
+    force on ``on`` (default: today, the latest version of every commune) and the caller's
+    value per commune (``values``: the colour layer shown, its heading the page's title).
 
     Raises :class:`InvalidInput` for an unknown department or layer.
     """
@@ -60,13 +63,15 @@ def render_html(
         tiles=tiles,
         policy=policy,
         on=on,
+        values=values,
     )
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a folium map's root is always its figure
     where = (
         "Occitanie" if departement is None else f"{web.departements[departement]} ({departement})"
     )
-    figure.title = html.escape(f"{TITLE} : {where}" if departement else TITLE)
+    heading = values.heading if values is not None and values.heading else TITLE
+    figure.title = html.escape(f"{heading} : {where}" if departement else heading)
     return _accessible(figure.render())
 
 
@@ -87,13 +92,15 @@ def write_html(
     tiles: bool = True,
     policy: MapPolicy = NO_POLICY,
     on: dt.date | None = None,
+    values: ValueLayer | None = None,
 ) -> Export:
     """Write the standalone page to ``out`` atomically (a reader never sees half a file)."""
     start = time.perf_counter()
     out = check_map_file(out)
     page = render_html(
-        web, departement=departement, layers=layers, tiles=tiles, policy=policy, on=on
-    )
+        web, departement=departement, layers=layers, tiles=tiles, policy=policy, on=on,
+        values=values,
+    )  # fmt: skip
     data = page.encode("utf-8")
     try:
         atomic.write_bytes(out, data)  # with the mode open() would give: the map is shared

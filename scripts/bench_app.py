@@ -384,6 +384,55 @@ def click_round_trip(clicks: int = 15, warmups: int = 2) -> None:
         browser.close()
 
 
+def in_map_summary(clicks: int = 20) -> None:
+    """A click on a commune of the « Où m'installer » map → its summary inside the map (from
+    the page's own data): the exported page for one profile, offline, clicked at random points
+    of the region (browser clock: click event -> the frame after the summary was filled)."""
+    import datetime as dt
+
+    from playwright.sync_api import sync_playwright
+
+    from application import region_layer
+    from geo.export import write_html
+    from geo.lookup import get_lookup
+    from geo.webmap import get_web_layer
+
+    region = region_layer.evaluate("liberal-installation", dt.date.today())
+    lookup, rng = get_lookup(), np.random.default_rng(11)
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "installer.html"
+        write_html(get_web_layer(), out, tiles=False, values=region_layer.value_layer(region))
+        browser = p.chromium.launch(
+            executable_path=str(settings.CHROMIUM_PATH), args=list(settings.CHROMIUM_ARGS)
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(out.as_uri())
+        page.wait_for_selector("canvas.zonage-communes[data-drawn]")
+        times: list[float] = []
+        while len(times) < clicks:
+            lon, lat = rng.uniform(*lookup.bounds[0::2]), rng.uniform(*lookup.bounds[1::2])
+            x, y = page.evaluate(
+                """([lat, lon]) => {
+                    const div = document.querySelector(".folium-map"), map = window[div.id];
+                    const q = map.latLngToContainerPoint([lat, lon]);
+                    const under = document.elementFromPoint(q.x, q.y);
+                    if (!under || under.closest(".leaflet-control")) return [-1, -1];
+                    window.zonageClick = new Promise((done) => map.getContainer()
+                        .addEventListener("click", (e) => requestAnimationFrame(() => setTimeout(
+                            () => done(performance.now() - e.timeStamp), 0))), {once: true});
+                    return [q.x, q.y];
+                }""",
+                [lat, lon],
+            )
+            if x < 0 or lookup.try_point(lon, lat) is None:
+                continue
+            page.mouse.click(x, y)
+            times.append(page.evaluate("() => window.zonageClick") / 1000)
+        print(f"« Où m'installer », click -> commune summary inside the map, {clicks} clicks:"
+              f" {_ms(times)}  [target <= 100 ms]")  # fmt: skip
+        browser.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -396,6 +445,7 @@ def main(argv: list[str] | None = None) -> None:
         click_server_time()
         first_map()
     click_round_trip(args.n)
+    in_map_summary()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from geo import settings
 
 CHROMIUM = settings.CHROMIUM_PATH
 ARTIFACTS = settings.PROJECT_ROOT / "test-artifacts"
+#: The Streamlit page the AppTest tests drive.
+APP = str(settings.PROJECT_ROOT / "app.py")
 
 # Locally a missing chromium skips the browser tests; in CI (which installs it) it fails them.
 needs_chromium = pytest.mark.skipif(
@@ -42,3 +44,25 @@ def hostile_build(built_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     from tests import hostile
 
     return hostile.plant(built_dir, tmp_path_factory.mktemp("hostile") / "build")
+
+
+def app_test(
+    build: Path, monkeypatch: pytest.MonkeyPatch, page: object = APP, cache: Path | None = None
+) -> Any:
+    """Streamlit's AppTest of ``page`` (the app's file, or a function) reading the layer built
+    in ``build`` (and keeping address answers in ``cache``)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ZONAGE_BUILD_DIR", str(build))
+    monkeypatch.setattr(settings, "BUILD_DIR", build)
+    if cache is not None:
+        monkeypatch.setattr(settings, "CACHE_DIR", cache)
+    if isinstance(page, str):
+        return AppTest.from_file(page, default_timeout=60)
+    return AppTest.from_function(page, default_timeout=60)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app(built_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """The app on the session's build, driven by AppTest."""
+    return app_test(built_dir, monkeypatch, cache=tmp_path / "cache")

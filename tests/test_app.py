@@ -8,18 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.tests.fixtures.ban_server import FakeBan
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def app(built_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
-    monkeypatch.setenv("ZONAGE_BUILD_DIR", str(built_dir))
-    from geo import settings
-
-    monkeypatch.setattr(settings, "BUILD_DIR", built_dir)
-    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")  # address answers kept
-    return AppTest.from_file(APP, default_timeout=60)
+from tests.conftest import APP
 
 
 def _text(at: AppTest) -> str:
@@ -91,7 +80,7 @@ def test_about_view_lists_sources_and_limits(app: AppTest) -> None:
 
 def test_export_view_offers_the_standalone_file(app: AppTest) -> None:
     app.run()
-    app.button_group(key="vue").set_value("Exporter la carte").run()
+    app.button_group(key="vue").set_value("Exporter").run()
     assert not app.exception
     assert app.selectbox(key="export_dep").value == ""
     app.selectbox(key="export_dep").select("09").run()

@@ -22,24 +22,12 @@ from geo.export import render_html
 from geo.layer import load
 from geo.webmap import web_layer
 from tests import hostile
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def _app(build: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("ZONAGE_BUILD_DIR", str(build))
-    monkeypatch.setattr(settings, "BUILD_DIR", build)
-    return AppTest.from_file(APP, default_timeout=60)
-
-
-@pytest.fixture
-def app(built_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    return _app(built_dir, monkeypatch)
+from tests.conftest import app_test
 
 
 @pytest.fixture
 def hostile_app(hostile_build: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    return _app(hostile_build, monkeypatch)
+    return app_test(hostile_build, monkeypatch)
 
 
 def _markdown_bodies(at: AppTest) -> list[str]:

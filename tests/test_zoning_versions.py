@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 from application import about
 from application.cli import main
 from geo import assets, settings
+from tests.conftest import APP
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "geo" / "tests" / "fixtures" / "datasante" / "zonages_communes.csv"
-APP = str(ROOT / "app.py")
 # Albi is ZAR in the reference version and ZAC in the fixture table from 30/10/2025.
 ALBI = "81004"
 # Pamiers is ZAC in the reference version and ZIP in the fixture table from 30/10/2025: the

@@ -1,6 +1,7 @@
-"""``zonage export-map --out FICHIER.html [--date AAAA-MM-JJ] [--departement DD] [--layers ...]``:
-the zoning map on a date as one standalone HTML file (layers, legend, tooltips, sources; opens
-offline)."""
+"""``zonage export-map --out FICHIER.html [--date AAAA-MM-JJ] [--departement DD] [--layers ...]
+[--profile ID [--situation CLÉ=VALEUR ...]]``: the zoning map on a date as one standalone HTML
+file (layers, legend, tooltips, sources; opens offline); with a profile, the communes coloured
+by the euros guaranteed to it (« Où m'installer », :mod:`application.region_layer`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from application.cli._answer_args import (
+    add_situation_argument,
+    parse_one_profile,
+    situation_from_args,
+)
 from application.cli._parser import Once
 from geo import settings
 from geo.webmap.style import LAYER_IDS
 from zonage.engine import parse_date
 from zonage.errors import InvalidInput
+from zonage.profiles import PROFILE_IDS
 from zonage.text import quoted
 
 
@@ -49,6 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="sans fond de carte en ligne (aucune requête réseau à l'ouverture)",
     )
+    parser.add_argument(
+        "--profile", metavar="ID", action=Once,
+        help="colorer les communes selon les euros garantis pour ce profil (« Où m'installer »),"
+        f" à la date et selon --situation : {', '.join(PROFILE_IDS)}",
+    )  # fmt: skip
+    add_situation_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -91,7 +104,17 @@ def run(args: argparse.Namespace) -> int:
     on = parse_date(args.date)
     departement = parse_departement(args.departement)
     layer_ids = parse_layers(args.layers)
+    profile = None
+    if args.profile is not None:
+        profile = parse_one_profile(args.profile, "la carte en euros se fait")
+    elif args.situation:
+        raise InvalidInput(
+            "--situation colore la carte pour un profil : --profile manque.",
+            hint=f"Ajoutez --profile ID ({', '.join(PROFILE_IDS)}).",
+        )
+    situation = situation_from_args(args)
     # Imported here: the other sub-commands do not pay for geopandas and folium.
+    from application import region_layer
     from application.render.policy import map_policy
     from geo.export import check_map_file, write_html
     from geo.layer import load
@@ -99,6 +122,9 @@ def run(args: argparse.Namespace) -> int:
 
     check_map_file(Path(args.out))  # before loading anything
     web = web_layer(load())
+    values = None
+    if profile is not None:
+        values = region_layer.value_layer(region_layer.evaluate(profile, on, situation))
     result = write_html(
         web,
         Path(args.out),
@@ -107,11 +133,13 @@ def run(args: argparse.Namespace) -> int:
         tiles=not args.no_tiles,
         policy=map_policy(on),  # the catalogue's rules on the map's date
         on=on,
+        values=values,
     )
     shown = ", ".join(layer_ids or LAYER_IDS)
     where = f"département {departement}" if departement else "Occitanie"
+    coloured = f" ; en euros pour le profil {profile}" if profile else ""
     sys.stdout.write(
         f"Carte écrite : {result.path} ({_size(result.bytes)}, {where}, au"
-        f" {on.strftime('%d/%m/%Y')} ; couches : {shown})\n"
+        f" {on.strftime('%d/%m/%Y')} ; couches : {shown}{coloured})\n"
     )
     return 0

@@ -5,13 +5,8 @@ the aid ids by status, the euros guaranteed / possible / per year) as open data.
 from __future__ import annotations
 
 import argparse
-import io
-import json
-import math
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from application.cli._answer_args import (
     add_answer_arguments,
@@ -20,20 +15,13 @@ from application.cli._answer_args import (
 )
 from application.cli._output import write_stdout
 from application.cli._parser import Once
+from application.region_table import FORMATS, ID_SEPARATOR, encode, evaluate, table_records
 from zonage.engine import parse_date
 from zonage.errors import InvalidInput
 from zonage.text import fr_date, quoted
 
-if TYPE_CHECKING:
-    from zonage.engine.region import Region
-    from zonage.place import PlaceFacts
-
-FORMATS = ("csv", "parquet", "geojson")
 # The format a file name says when --format is not given.
 _SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".geojson": "geojson", ".json": "geojson"}
-# Columns holding aid ids: one text, the ids joined by this separator.
-ID_SEPARATOR = ";"
-_ID_COLUMNS = ("aides_eligibles", "aides_sous_condition", "aides_a_verifier")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -84,13 +72,9 @@ def run(args: argparse.Namespace) -> int:
     out = paths.check_output_file(Path(args.out), "le tableau", "tableau.csv")
     fmt = parse_format(args.format, out)
 
-    from geo.lookup import get_lookup
-    from zonage.engine.region import evaluate_region
-
-    places = get_lookup().all_communes()
-    region = evaluate_region(places, profile, on, situation=situation)
+    region, places = evaluate(profile, on, situation)
     records = table_records(region, places)
-    data = _encode(records, fmt)
+    data = encode(records, fmt)
     try:
         atomic.write_bytes(out, data)  # a reader never sees half a table
     except OSError as exc:
@@ -105,81 +89,3 @@ def run(args: argparse.Namespace) -> int:
         f" {seconds:.1f} s)\n"
     )
     return 0
-
-
-def table_records(region: Region, places: Sequence[PlaceFacts]) -> list[dict[str, Any]]:
-    """One flat record per commune: its zones on the region's date, then its row (aid ids
-    joined by :data:`ID_SEPARATOR`), then the profile, date and situation."""
-    from application.render.policy import is_priority
-    from zonage.catalogue import load_catalogue
-
-    rules = load_catalogue().rules
-    situation = ID_SEPARATOR.join(f"{k}={v}" for k, v in region.situation.to_query().items())
-    records = []
-    for place, row in zip(places, region.rows, strict=True):
-        d = row.to_dict()
-        for column in _ID_COLUMNS:
-            d[column] = ID_SEPARATOR.join(d[column])
-        zones = {
-            "departement_nom": place.departement_nom,
-            "departement_prioritaire": is_priority(place, rules, region.date),
-            "qpv2015": ID_SEPARATOR.join(q.code for q in place.qpv2015_commune),
-            "qpv2024": ID_SEPARATOR.join(q.code for q in place.qpv2024),
-            "massif": place.massif,
-            "zone_montagne": place.zone_montagne,
-            "zrr": place.zrr,
-            "frr": place.frr,
-            "frr_code": place.frr_code,
-        }
-        head = {k: d.pop(k) for k in ("insee", "nom", "departement")}
-        records.append(
-            {
-                **head,
-                **zones,
-                **d,
-                "profil": region.profile,
-                "date": region.date.isoformat(),
-                "situation": situation,
-            }
-        )
-    return records
-
-
-def _encode(records: list[dict[str, Any]], fmt: str) -> bytes:
-    """The table as the bytes of a CSV (UTF-8), Parquet or GeoJSON file."""
-    if fmt == "geojson":
-        return _geojson(records).encode("utf-8")
-    import pandas as pd
-
-    frame = pd.DataFrame.from_records(records)
-    if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
-
-
-def _geojson(records: list[dict[str, Any]]) -> str:
-    """A GeoJSON FeatureCollection: each record with its commune's outline from the web map
-    (the simplified topology computed once per build, decoded here; WGS84)."""
-    import numpy as np
-    import shapely
-
-    from geo.webmap.layer import GRID_STEP, get_web_layer
-    from geo.webmap.topology import decode
-
-    web = get_web_layer()
-    # Decoded points are grid multiples up to float noise: written with the grid's decimals.
-    decimals = round(-math.log10(GRID_STEP))
-    geoms = [
-        None if g is None else shapely.transform(g, lambda xy: np.round(xy, decimals))
-        for g in decode(web.topology, "communes")
-    ]
-    outlines = dict(zip(web.communes["insee"], geoms, strict=True))
-    features = []
-    for record in records:
-        outline = outlines.get(record["insee"])
-        geometry = "null" if outline is None else shapely.to_geojson(outline)
-        properties = json.dumps(record, ensure_ascii=False)
-        features.append(f'{{"type":"Feature","geometry":{geometry},"properties":{properties}}}')
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"

@@ -27,7 +27,7 @@ from jinja2 import Template
 from geo import assets
 from geo.webmap import topology
 from geo.webmap.layer import WebLayer
-from geo.webmap.spec import layer_spec, title_box
+from geo.webmap.spec import TITLE, layer_spec, title_box
 from geo.webmap.style import (
     BY_ID,
     LAYER_IDS,
@@ -40,6 +40,7 @@ from geo.webmap.style import (
     MapPolicy,
     styles,
 )
+from geo.webmap.values import ValueLayer, values_spec
 from geo.webmap.zoning import map_date, on_date
 from zonage.errors import InvalidInput
 
@@ -93,10 +94,13 @@ def payload(
     collapsed: bool = False,
     policy: MapPolicy = NO_POLICY,
     on: dt.date | None = None,
+    values: ValueLayer | None = None,
 ) -> dict[str, Any]:
     """The data ``webmap.js`` draws (``web`` already limited to ``departement`` if given),
-    with the caller's ``policy`` facts (priority departments, dated titles) and the doctor
-    zoning in force on ``on`` (default: today, i.e. the latest version of every commune)."""
+    with the caller's ``policy`` facts (priority departments, dated titles), the doctor
+    zoning in force on ``on`` (default: today, i.e. the latest version of every commune) and
+    the caller's value per commune (``values``: drawn instead of the zoning, first in the
+    legend and the title box's sources)."""
     layer_ids = check_layers(layers)
     by_id = styles(policy)
     if ZONAGE.id in layer_ids:
@@ -106,10 +110,11 @@ def payload(
     if not keep_qpv:  # the QPV outlines and their arcs are not sent
         topo = topology.subset(topo, {"communes": range(len(web.communes))})
     specs = [layer_spec(by_id[i], web) for i in layer_ids]
+    heading = values.heading if values is not None and values.heading else TITLE
     fills = [spec for spec in specs if spec["kind"] == "choropleth"]
     if fills and not any(spec["shown"] for spec in fills):
         fills[0]["shown"] = True  # one colour layer is always drawn when one is asked for
-    return {
+    data = {
         # Arcs apart, each as one flat list of deltas: a third of the parse time of [dx, dy]
         # pairs in the browser, and 15 % less data (webmap.js rebuilds the pairs when needed).
         "topology": {key: value for key, value in topo.items() if key != "arcs"},
@@ -134,11 +139,18 @@ def payload(
             if tiles
             else None
         ),
-        "title": title_box(web, [by_id[i] for i in layer_ids], departement) if title else None,
+        "title": (
+            title_box(web, [by_id[i] for i in layer_ids], departement, heading) if title else None
+        ),
         "legend_title": LEGEND_TITLE,
         "collapsed": collapsed,
         "bounds": web.topology["bbox"],
     }
+    if values is not None:
+        data["values"] = values_spec(values, web)
+        if data["title"] is not None:
+            data["title"]["sources"].insert(1, [values.title, values.source])
+    return data
 
 
 class ZonageLayers(MacroElement):
@@ -160,8 +172,12 @@ class ZonageLayers(MacroElement):
         {% macro script(this, kwargs) %}
             {{ this.library }}
             {% if this.data_url %}
-            window.zonageData[{{ this.data_url }}]
-              .then(function (data) { zonageWebMap({{ this._parent.get_name() }}, data); })
+            Promise.all([window.zonageData[{{ this.data_url }}]{% if this.values_url %},
+                         window.zonageData[{{ this.values_url }}]{% endif %}])
+              .then(function (got) {
+                var data = got[1] ? Object.assign({}, got[0], {values: got[1]}) : got[0];
+                zonageWebMap({{ this._parent.get_name() }}, data);
+              })
               .catch(function (e) {
                 console.error("Données de la carte indisponibles", e);
                 zonageMapMessage({{ this._parent.get_name() }}, {{ this.unavailable }});
@@ -173,13 +189,19 @@ class ZonageLayers(MacroElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any] | None = None, data_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        data_url: str | None = None,
+        values_url: str | None = None,
+    ) -> None:
         super().__init__()
-        if (data is None) == (data_url is None):
-            raise ValueError("give either data or data_url")
+        if (data is None) == (data_url is None) or (values_url and data_url is None):
+            raise ValueError("give either data or data_url (and values_url)")
         self._name = "ZonageLayers"
         self.data = _script_json(data) if data is not None else None
         self.data_url = _script_json(data_url) if data_url is not None else None
+        self.values_url = _script_json(values_url) if values_url is not None else None
         inline = data is not None
         self.library = "".join(_resource(name) for name in SCRIPTS) if inline else ""
         self.unavailable = _script_json(DATA_UNAVAILABLE)
@@ -192,6 +214,8 @@ def data_loader(data_url: str) -> str:
     Loaded first in the app's map frame, it fetches the data while Leaflet and topojson-client
     load (streamlit-folium loads scripts one after the other, and runs the map's own script
     last); :class:`ZonageLayers` then takes the pending answer from ``window.zonageData``.
+    The caller's value layer has a data file and a loader of its own
+    (:func:`_published_values`).
     """
     url = _script_json(data_url)
     return (
@@ -280,6 +304,26 @@ def _published_data(
     return base + data, base + loader
 
 
+#: Sub-folder of the static folder holding the value layers' data files and loaders (apart
+#: from the map's data, which a stream of value layers must not push out of its folder).
+VALUES_FOLDER = "values"
+
+
+def _published_values(
+    web: WebLayer, values: ValueLayer, static_dir: Path | None, base: str
+) -> tuple[str, str]:
+    """URLs of the value layer's data file and of the script that loads it (each named after
+    its content: a rerun of the app with the same values writes nothing)."""
+    data = _publish_once(
+        None, lambda: _script_json(values_spec(values, web)), static_dir,
+        suffix=".json", folder=VALUES_FOLDER,
+    )  # fmt: skip
+    loader = _publish_once(
+        None, lambda: data_loader(base + data), static_dir, suffix=".js", folder=VALUES_FOLDER
+    )
+    return base + data, base + loader
+
+
 def build_map(
     web: WebLayer,
     *,
@@ -293,6 +337,7 @@ def build_map(
     collapsed: bool = False,
     policy: MapPolicy = NO_POLICY,
     on: dt.date | None = None,
+    values: ValueLayer | None = None,
 ) -> folium.Map:
     """A Folium map of ``web`` (limited to ``departement`` if given) with the chosen layers.
 
@@ -303,8 +348,9 @@ def build_map(
     frame). Folium's own CDN links are removed either way. ``tiles`` adds the online base map
     (blank offline), ``title`` the title box with the sources, ``collapsed`` folds the layer
     switcher and the legend, ``policy`` gives the policy facts (:class:`MapPolicy`), ``on`` the
-    date of the doctor zoning shown (default: today). Raises :class:`InvalidInput` for an
-    unknown layer or department.
+    date of the doctor zoning shown (default: today), ``values`` the caller's value per
+    commune (:class:`~geo.webmap.values.ValueLayer`: shown first; in the app, a data file of
+    its own). Raises :class:`InvalidInput` for an unknown layer or department.
     """
     layer_ids = check_layers(layers)
     if departement is not None:
@@ -330,16 +376,21 @@ def build_map(
         fmap.default_js = []
         fmap.default_css = []
         fmap.add_child(InlineAssets())
-        fmap.add_child(ZonageLayers(data=payload(web, **options)))
+        fmap.add_child(ZonageLayers(data=payload(web, **options, values=values)))
     elif mode == "served":
         base = static_url if static_url.endswith("/") else static_url + "/"
         assets.prepare_static(static_dir)
         js, css = assets.served_links(base)
         scripts, style = _published_library(static_dir, base)
         data_url, loader_url = _published_data(web, options, static_dir, base)
-        fmap.default_js = [("zonage-data", loader_url), *js, *scripts]
+        loaders = [("zonage-data", loader_url)]
+        values_url = None
+        if values is not None:
+            values_url, values_loader = _published_values(web, values, static_dir, base)
+            loaders.append(("zonage-values", values_loader))
+        fmap.default_js = [*loaders, *js, *scripts]
         fmap.default_css = [*css, (STYLE, style)]
-        fmap.add_child(ZonageLayers(data_url=data_url))
+        fmap.add_child(ZonageLayers(data_url=data_url, values_url=values_url))
     else:
         raise ValueError(f"unknown mode {mode!r}")
     return fmap

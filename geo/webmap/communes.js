@@ -12,7 +12,9 @@
  *   arcs: the topology's arcs as flat delta-encoded lists [dx0, dy0, dx1, dy1, ...]
  * ZonageCommunes.layer(geometry, options) -> a Leaflet layer; options: codes (one character
  *   per commune), classes ({code: {color, ...}}), fill ({fillOpacity, color, weight, opacity}),
- *   tooltip(i, code) -> the tooltip as a DOM node (texts set as text, never as HTML), pane.
+ *   tooltip(i, code) -> the tooltip as a DOM node (texts set as text, never as HTML), pane;
+ *   optional: marked (one character per commune, "1": hatched over its fill), click(i, code)
+ *   (called with the commune under a click on the map), id (the canvas's data-layer).
  * Only Leaflet's public API is used (the layer's state lives in a closure, not in members).
  * The canvas carries data-communes (features of the layer) and data-drawn (communes drawn in
  * the last frame), which the browser tests and the benchmark read.
@@ -180,12 +182,49 @@
     return { px: px, py: py, from: from, to: to, visible: visible };
   }
 
+  /* One commune's rings as the current path, from the arcs in canvas pixels. */
+  function trace(ctx, g, arcs, feature) {
+    var px = arcs.px, py = arcs.py;
+    ctx.beginPath();
+    g.rings[feature].forEach(function (ring) {
+      ring.forEach(function (ref, r) {
+        var a = ref < 0 ? ~ref : ref, s = arcs.from[a], e = arcs.to[a] - 1;
+        if (ref < 0) {
+          if (r === 0) ctx.moveTo(px[e], py[e]);
+          for (var j = e - 1; j >= s; j--) ctx.lineTo(px[j], py[j]);
+        } else {
+          if (r === 0) ctx.moveTo(px[s], py[s]);
+          for (var i = s + 1; i <= e; i++) ctx.lineTo(px[i], py[i]);
+        }
+      });
+      ctx.closePath();
+    });
+  }
+
+  /* Diagonal hatching, a dark line with a light edge: it shows on light and dark fills. */
+  var hatchTile = null;
+  function hatch(ctx) {
+    if (!hatchTile) {
+      hatchTile = document.createElement("canvas");
+      hatchTile.width = hatchTile.height = 8;
+      var h = hatchTile.getContext("2d");
+      [["rgba(255, 255, 255, 0.9)", 3], ["rgba(0, 0, 0, 0.7)", 1.2]].forEach(function (pen) {
+        h.strokeStyle = pen[0];
+        h.lineWidth = pen[1];
+        h.beginPath();
+        [-8, 0, 8].forEach(function (d) { h.moveTo(d, 8); h.lineTo(d + 8, 0); });
+        h.stroke();
+      });
+    }
+    return ctx.createPattern(hatchTile, "repeat");
+  }
+
   /* Draws the features of `g` whose class is in o.classes; returns how many were drawn. */
   function draw(ctx, g, o, k, ox, oy, width, height) {
     var arcs = projectArcs(g, k, ox, oy, width, height);
     var px = arcs.px, py = arcs.py, from = arcs.from, to = arcs.to;
     var vx0 = ox / k, vy0 = oy / k, vx1 = (ox + width) / k, vy1 = (oy + height) / k;
-    var byClass = {};
+    var byClass = {}, marked = [];
     var drawn = 0;
     for (var f = 0; f < g.count; f++) {
       var b = f * 4;
@@ -195,6 +234,7 @@
       var code = o.codes.charAt(f);
       if (!o.classes[code]) continue;
       (byClass[code] = byClass[code] || []).push(f);
+      if (o.marked && o.marked.charAt(f) === "1") marked.push(f);
       drawn++;
     }
     ctx.clearRect(0, 0, width, height);
@@ -205,23 +245,18 @@
     Object.keys(byClass).forEach(function (c) {
       ctx.fillStyle = o.classes[c].color;
       byClass[c].forEach(function (feature) {
-        ctx.beginPath();
-        g.rings[feature].forEach(function (ring) {
-          ring.forEach(function (ref, r) {
-            var a = ref < 0 ? ~ref : ref, s = from[a], e = to[a] - 1;
-            if (ref < 0) {
-              if (r === 0) ctx.moveTo(px[e], py[e]);
-              for (var j = e - 1; j >= s; j--) ctx.lineTo(px[j], py[j]);
-            } else {
-              if (r === 0) ctx.moveTo(px[s], py[s]);
-              for (var i = s + 1; i <= e; i++) ctx.lineTo(px[i], py[i]);
-            }
-          });
-          ctx.closePath();
-        });
+        trace(ctx, g, arcs, feature);
         ctx.fill("evenodd");
       });
     });
+    if (marked.length) {
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = hatch(ctx);
+      marked.forEach(function (feature) {
+        trace(ctx, g, arcs, feature);
+        ctx.fill("evenodd");
+      });
+    }
     if (o.fill.weight > 0) {
       ctx.globalAlpha = o.fill.opacity;
       ctx.strokeStyle = o.fill.color;
@@ -296,17 +331,27 @@
       if (!map.hasLayer(tooltip)) map.openTooltip(tooltip);
     }
 
+    // The commune under a click, for the caller (a summary shown at once, in the map).
+    function click(e) {
+      if (!o.click) return;
+      var p = map.project(e.latlng, 0);
+      var f = g.find(p.x, p.y);
+      if (f >= 0 && o.classes[o.codes.charAt(f)]) o.click(f, o.codes.charAt(f));
+    }
+
     return {
       // Leaflet subscribes these while the layer is on the map (zoomanim only fires when the
       // map animates its zooms).
       events: {
-        viewreset: reset, moveend: reset, zoomanim: animateZoom, mousemove: hover, mouseout: hide
+        viewreset: reset, moveend: reset, zoomanim: animateZoom, mousemove: hover, mouseout: hide,
+        click: click
       },
       add: function (addedTo, pane) {
         map = addedTo;
         canvas = L.DomUtil.create("canvas", "zonage-communes leaflet-zoom-animated");
         canvas.style.pointerEvents = "none";
         canvas.dataset.communes = String(g.count);
+        if (o.id) canvas.dataset.layer = o.id;
         pane.appendChild(canvas);
         tooltip = L.tooltip({ direction: "auto", className: "zonage-commune-tooltip" });
         hovered = -1;

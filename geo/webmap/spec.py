@@ -86,13 +86,14 @@ def _missing(value: Any) -> bool:
 
 
 def title_box(
-    web: WebLayer, shown: Sequence[LayerStyle], departement: str | None
+    web: WebLayer, shown: Sequence[LayerStyle], departement: str | None, heading: str = TITLE
 ) -> dict[str, Any]:
-    """The title box as texts: heading, one line on the precision, and the sources."""
+    """The title box as texts: ``heading`` (with the department if given), one line on the
+    precision, and the sources."""
     where = "Occitanie"
     if departement is not None:
         where = f"{web.departements[departement]} ({departement})"
-    title = TITLE if departement is None else f"{TITLE} : {where}"
+    title = heading if departement is None else f"{heading} : {where}"
     sources = [("Contours et communes", web.vintages.get("communes", ""))]
     for style in shown:
         if style.vintage == "communes":

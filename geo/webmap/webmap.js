@@ -2,7 +2,10 @@
  *
  * zonageWebMap(map, data) adds to a Leaflet map: the base map, one layer per entry of
  * data.layers (commune fills, zones merged from communes, borders between departments, QPV
- * outlines), the layer switcher, a legend showing the visible layers, and a title.
+ * outlines), the layer switcher, a legend showing the visible layers, and a title. With
+ * data.values (a value per commune, geo/webmap/values.py), that layer comes first and is the
+ * colour layer shown; a click on a commune shows its summary in a box inside the map, from
+ * the data already in the page.
  * Every text in data (commune and QPV names, sources, labels) is plain text: it is put in the
  * page with textContent (text() and el() below), never as HTML; only Leaflet's layer switcher,
  * which takes HTML names, gets it escaped (escapeHtml()). Needs Leaflet (L), topojson-client
@@ -98,6 +101,69 @@ window.zonageWebMap = function (map, data) {
     });
   }
 
+  // The caller's value per commune: classes, hatching of the marked communes, texts of each
+  // case (shared by many communes) on hover and, in the summary box, on a click.
+  function caseLines(spec, i, what, code) {
+    var c = spec.cases[i];
+    var lines = c < 0 ? [] : spec.texts[c][what].slice();
+    if (code === "-" || code === "X") lines.push(spec.classes[code].tip);
+    return lines;
+  }
+
+  function valueLayer(spec) {
+    return lazyGroup(function (group) {
+      communeGeometry = communeGeometry || ZonageCommunes.geometry(map, topo, data.arcs, "communes");
+      ZonageCommunes.layer(communeGeometry, {
+        pane: "zonage-fill",
+        id: spec.id,
+        codes: spec.values,
+        marked: spec.marked,
+        classes: spec.classes,
+        fill: options(spec, { fillOpacity: 0.72, color: "#5b5b5b", weight: 0.4, opacity: 0.6 }),
+        tooltip: function (i, code) {
+          var children = [el("b", null, [names[i]]), " (" + codes[i] + ")"];
+          caseLines(spec, i, "tip", code).forEach(function (line) {
+            children.push(el("br"), line);
+          });
+          return el("div", null, children);
+        },
+        click: function (i, code) {
+          var lines = caseLines(spec, i, "summary", code);
+          showSummary(names[i] + " (" + codes[i] + ")", spec.note ? lines.concat([spec.note]) : lines);
+        }
+      }).addTo(group);
+    });
+  }
+
+  // The summary box of a clicked commune (bottom left, announced to screen readers).
+  var summaryBox = null;
+  function showSummary(heading, lines) {
+    if (!summaryBox) {
+      var control = L.control({ position: "bottomleft" });
+      control.onAdd = function () {
+        var div = L.DomUtil.create("div", "zonage-summary");
+        div.setAttribute("role", "status");
+        div.setAttribute("aria-live", "polite");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      control.addTo(map);
+      summaryBox = control.getContainer();
+    }
+    var close = el("button", "zonage-close", ["×"]);
+    close.type = "button";
+    close.title = "Fermer";
+    close.setAttribute("aria-label", "Fermer le résumé");
+    close.addEventListener("click", function () {
+      summaryBox.hidden = true;
+      summaryBox.replaceChildren();
+    });
+    summaryBox.replaceChildren(close, el("h2", null, [heading]));
+    lines.forEach(function (line) { summaryBox.appendChild(el("p", null, [line])); });
+    summaryBox.hidden = false;
+  }
+
   function merged(spec) {
     return lazyGroup(function (group) {
       Object.keys(spec.classes).forEach(function (code) {
@@ -153,17 +219,19 @@ window.zonageWebMap = function (map, data) {
 
   // Commune fills are alternatives (one colour layer at a time: radio buttons); outlines and
   // the base map are checkboxes.
-  var builders = { choropleth: choropleth, merge: merged, mesh: mesh, qpv: qpv };
+  // A value layer is the colour layer shown; the others stay a click away.
+  var builders = { choropleth: choropleth, merge: merged, mesh: mesh, qpv: qpv, values: valueLayer };
   var colours = {};
   var overlays = {};
   var sections = [];
   var outlines = [];
-  data.layers.forEach(function (spec) {
+  (data.values ? [data.values].concat(data.layers) : data.layers).forEach(function (spec) {
     var layer = builders[spec.kind](spec);
-    (spec.kind === "choropleth" ? colours : overlays)[escapeHtml(spec.title)] = layer;
+    var fill = spec.kind === "choropleth" || spec.kind === "values";
+    (fill ? colours : overlays)[escapeHtml(spec.title)] = layer;
     sections.push({ layer: layer, spec: spec });
-    if (spec.shown) {
-      if (spec.kind === "choropleth") layer.addTo(map);
+    if (spec.shown && !(data.values && spec.kind === "choropleth")) {
+      if (fill) layer.addTo(map);
       else outlines.push(layer);
     }
   });
@@ -193,7 +261,7 @@ window.zonageWebMap = function (map, data) {
     if (spec.kind === "mesh") {
       i.className = "zonage-line";
       i.style.borderColor = c.color;
-    } else if (spec.kind === "choropleth") {
+    } else if (spec.kind === "choropleth" || spec.kind === "values") {
       i.style.background = c.color;
     } else {
       i.className = "zonage-outline";
@@ -218,6 +286,9 @@ window.zonageWebMap = function (map, data) {
         var c = s.spec.classes[code];
         section.appendChild(el("div", null, [swatch(s.spec, c), c.label]));
       });
+      if (s.spec.mark) {
+        section.appendChild(el("div", "zonage-mark", [el("i", "zonage-hatch"), s.spec.mark.label]));
+      }
       section.appendChild(el("p", "zonage-source", ["Source : " + s.spec.source]));
       details.appendChild(section);
     });
