@@ -1,6 +1,7 @@
-"""The « Comparer » view (Streamlit): 2 or 3 pinned communes side by side — zone facts, euros
-for the profile, aids by status, obligations — each line whose values differ marked « ≠ » and
-in bold; and the « Épingler ce lieu » button that pins the current commune (``comparer=``).
+"""The « Comparer » view (Streamlit): 2 or 3 pinned places (communes or points) side by side —
+zone facts, euros for the profile, aids by status, obligations — each line whose values differ
+marked « ≠ » and in bold; and the « Épingler ce lieu » button that pins the current commune or
+point (``comparer=``).
 
 The pins live in the link: the buttons change ``st.query_params`` in their callbacks, before
 the page runs again and reads the link."""
@@ -14,7 +15,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from application import answer_panel, service
-from application.region_link import MAX_COMPARED, RegionState
+from application.region_link import MAX_COMPARED, RegionState, pin_point, point_pin
 from application.render.model import place_card, plain
 from application.render.summary import money_text
 from application.safe_text import markdown as md
@@ -67,7 +68,9 @@ def pin_button(state: service.ViewState, region: RegionState) -> None:
     view = service.view_for(replace(state, profile=None))
     if view.place is None:
         return
-    code, pinned = view.place.insee, list(region.compared)
+    point = state.lat is not None and state.lon is not None and state.insee is None
+    code = point_pin(state.lat, state.lon) if point else view.place.insee  # type: ignore[arg-type]
+    pinned = list(region.compared)
     if code in pinned:
         st.caption(md(f"{view.place.nom} est épinglé pour « Comparer » ({len(pinned)} lieux)."))
         return
@@ -83,7 +86,10 @@ def pin_button(state: service.ViewState, region: RegionState) -> None:
 def fact_lines(places: Sequence[PlaceFacts], on: dt.date) -> list[Line]:
     """The zone facts of each place on ``on``, as the place card says them."""
     cards = [place_card(p.on(on), on=on, notes=False) for p in places]
-    labels = [r.label for r in cards[0].rows if r.label not in _SKIPPED_FACTS]
+    skipped = _SKIPPED_FACTS
+    if any(p.precision == "point" for p in places):  # then the QPV at the point tells them apart
+        skipped = skipped - {"QPV au point (contours 2015)"}
+    labels = [r.label for r in cards[0].rows if r.label not in skipped]
     values = [{r.label: tuple(plain(x) for x in r.values) for r in c.rows} for c in cards]
     return [Line("Zones", label, tuple(v.get(label, ("",)) for v in values)) for label in labels]
 
@@ -129,39 +135,47 @@ def _cell(line: Line, values: tuple[str, ...]) -> str:
     return f"{label} :\n" + "\n".join(f"- {t}" for t in texts)
 
 
-def _places(state: service.ViewState, region: RegionState) -> list[service.View]:
-    """The views of the pinned communes, each once; a warning for each code that names no
-    commune (or one already compared)."""
+def _places(state: service.ViewState, region: RegionState) -> list[tuple[str, service.View]]:
+    """The pinned places (communes or points) with their views, each once; a warning for each
+    pin that names no place (or one already compared)."""
     found: dict[str, service.View] = {}
     for code in region.compared:
-        view = service.view_for(replace(state, insee=code, lat=None, lon=None))
+        point = pin_point(code)
+        if point is None:
+            view = service.view_for(replace(state, insee=code, lat=None, lon=None))
+        else:
+            view = service.view_for(replace(state, insee=None, lat=point[0], lon=point[1]))
+        key = code if point else view.place.insee if view.place else code
         if view.place is None:
             st.warning(md(f"Comparer : {view.error or code}"))
-        elif view.place.insee in found:
+        elif key in found:
             st.warning(md(f"Comparer : {code} désigne {view.place.nom}, déjà comparé."))
         else:
-            found[view.place.insee] = view
-    return list(found.values())
+            found[key] = view
+    return list(found.items())
 
 
-def _heads(places: Sequence[PlaceFacts]) -> None:
-    """Each place's name and department, and its « Retirer » button (which also drops the
-    codes of the link that name no commune)."""
-    codes = [p.insee for p in places]
-    for column, place in zip(st.columns(len(places)), places, strict=True):
+def _heads(pins: Sequence[str], places: Sequence[PlaceFacts]) -> None:
+    """Each place's name and department (and its point), and its « Retirer » button (which
+    also drops the codes of the link that name no place)."""
+    for column, pin, place in zip(st.columns(len(places)), pins, places, strict=True):
         with column:
             st.subheader(md(f"{place.nom} ({place.insee})"))
-            st.caption(md(f"{place.departement_nom} ({place.departement})"))
+            where = f"{place.departement_nom} ({place.departement})"
+            if pin_point(pin) is not None:
+                where += f" — point {pin.replace(':', ', ')}"
+            st.caption(md(where))
             st.button(
-                "Retirer", key=f"retirer_{place.insee}", on_click=_set_compared,
-                args=([c for c in codes if c != place.insee],),
+                "Retirer", key=f"retirer_{pin}", on_click=_set_compared,
+                args=([c for c in pins if c != pin],),
                 help="Retire ce lieu de la comparaison.",
             )  # fmt: skip
 
 
 def show(state: service.ViewState, region: RegionState) -> RegionState:
     """The view: the pinned places side by side, or how to pin them."""
-    views = _places(state, region)
+    pinned = _places(state, region)
+    views = [v for _, v in pinned]
     places = [v.place for v in views if v.place is not None]
     if not places:
         st.info(
@@ -171,7 +185,7 @@ def show(state: service.ViewState, region: RegionState) -> RegionState:
         return region
     if len(places) == 1:
         st.info("Épinglez un deuxième lieu pour comparer.")
-    _heads(places)
+    _heads([pin for pin, _ in pinned], places)
     lines = fact_lines(places, state.date or dt.date.today())
     if state.profile is None or state.profile == ALL:
         answer_panel.ask_profile("Choisissez votre profil pour comparer les aides", PROFILE_IDS)

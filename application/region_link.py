@@ -1,5 +1,6 @@
 """What a link keeps of the region views: which view (``vue``), the radius around the chosen
-place (``rayon``, km), the places pinned for comparison (``comparer``) and the aids whose map
+place (``rayon``, km), the places pinned for comparison (``comparer``: INSEE codes or points
+``lat:lon``) and the aids whose map
 is asked (``aides``). Bad values are dropped one by one with a French message each, so a
 damaged link still opens (the place, profile, date and situation are
 :mod:`application.service`'s)."""
@@ -49,8 +50,6 @@ def region_state_from_query(
 ) -> tuple[RegionState, list[str]]:
     """The region views' parameters of a link, and a message per bad value (``aid_ids``: the
     catalogue's ids, for ``aides``)."""
-    from geo.names import parse_insee
-
     errors: list[str] = []
     view = _text(params, "vue") or DEFAULT_VIEW
     if view not in VIEWS:
@@ -64,16 +63,16 @@ def region_state_from_query(
         else:
             errors.append(f"Rayon {quoted(raw)} : un nombre entier de {low} à {high} km attendu.")
     compared: list[str] = []
-    for code in (_text(params, "comparer") or "").split(","):
-        if not code.strip():
+    for token in (_text(params, "comparer") or "").split(","):
+        if not token.strip():
             continue
         try:
-            insee = parse_insee(code)
+            pin = parse_pin(token)
         except ZonageError as exc:
             errors.append(f"Comparer : {exc}")
             continue
-        if insee not in compared:
-            compared.append(insee)
+        if pin not in compared:
+            compared.append(pin)
     if len(compared) > MAX_COMPARED:
         errors.append(
             f"Comparer : {MAX_COMPARED} lieux au plus ; seuls les {MAX_COMPARED} premiers sont"
@@ -87,6 +86,31 @@ def region_state_from_query(
         elif aid.strip() and aid.strip() not in aids:
             aids.append(aid.strip())
     return RegionState(view, radius, tuple(compared), tuple(aids)), errors
+
+
+def parse_pin(token: str) -> str:
+    """A pinned place of ``comparer=``: an INSEE code, or a point ``lat:lon`` (written back
+    with 5 decimals); :class:`InvalidInput` saying the grammar otherwise."""
+    from geo.lookup import parse_coordinate
+    from geo.names import parse_insee
+
+    if ":" not in token:
+        return parse_insee(token)
+    lat, _, lon = token.partition(":")
+    return point_pin(parse_coordinate(lat.strip(), "lat"), parse_coordinate(lon.strip(), "lon"))
+
+
+def point_pin(lat: float, lon: float) -> str:
+    """The ``comparer=`` token of a point."""
+    return f"{lat:.5f}:{lon:.5f}"
+
+
+def pin_point(pin: str) -> tuple[float, float] | None:
+    """``(lat, lon)`` of a point's token, None for a commune's code."""
+    if ":" not in pin:
+        return None
+    lat, _, lon = pin.partition(":")
+    return float(lat), float(lon)
 
 
 def region_query(state: RegionState) -> dict[str, str]:

@@ -120,3 +120,27 @@ def test_planted_names_are_shown_as_text(
     assert any(markdown(hostile.QPV_NAME) in b for b in bodies)  # the commune's QPV list
     for body in bodies:
         assert hostile.live_markdown(body.replace("**", "")) == [], body
+
+
+def test_a_point_can_be_pinned(app: AppTest) -> None:
+    at = _open(app, lat="42.96530", lon="1.60690", profil="liberal-installation")
+    at.button(key="epingler").click().run()
+    assert not at.exception and _compared(at) == "42.96530:1.60690"
+
+
+def test_a_point_is_compared_with_its_commune(app: AppTest) -> None:
+    """A clicked point of Foix (in its QPV) beside the whole commune: the QPV at the point
+    tells them apart."""
+    at = _open(app, **{**LINK, "comparer": "42.96530:1.60690,09122"})
+    assert not at.warning
+    heads = [str(h.value) for h in at.subheader]
+    assert heads == ["Foix \\(09122\\)"] * 2
+    assert any("point 42.96530, 1.60690" in str(c.value).replace("\\", "") for c in at.caption)
+    qpv = _line(at, "QPV au point")
+    assert len(qpv) == 2 and all(c.startswith(f"{DIFFERS} ") for c in qpv)
+
+
+def test_a_bad_point_gets_one_warning(app: AppTest) -> None:
+    at = _open(app, **{**LINK, "comparer": "09261,91.0:1.5,43.6:abc"})
+    warnings = [str(w.value) for w in at.warning]
+    assert len(warnings) == 2 and all("Comparer" in w for w in warnings)

@@ -48,3 +48,12 @@ def test_bad_values_are_dropped_with_a_message(
 def test_repeated_codes_are_kept_once() -> None:
     state, errors = region_state_from_query({"comparer": "09261,09261"}, IDS)
     assert state.compared == ("09261",) and errors == []
+
+
+def test_points_can_be_pinned() -> None:
+    state, errors = region_state_from_query(
+        {"comparer": "43.6045:1.444, 09261,43.60450:1.44400"}, IDS
+    )
+    assert errors == [] and state.compared == ("43.60450:1.44400", "09261")
+    bad, errors = region_state_from_query({"comparer": "91:1,43.6:1e1,43.6"}, IDS)
+    assert bad.compared == () and len(errors) == 3
