@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -24,6 +25,7 @@ from application import (
     service,
     situation_box,
 )
+from application.region_link import RegionState
 from application.render.policy import map_policy
 from application.safe_text import markdown as md
 from application.search_box import CALLBACK_ERROR, UNEXPECTED_ERROR
@@ -144,7 +146,23 @@ def _sidebar(state: service.ViewState) -> None:
     situation_box.draw(state.situation)
 
 
-def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
+def _installer_map(state: service.ViewState, region: RegionState, fmap: folium.Map) -> RegionState:
+    """The map of « Où m'installer » with « Autour de … » under it, in its column (near the
+    map it filters); returns the region part of the link with the radius shown."""
+    shown = [region]
+
+    def below() -> None:
+        shown[0] = around_view.show(state, region)
+
+    _map_tab(state, fmap, below=below)
+    return shown[0]
+
+
+def _map_tab(
+    state: service.ViewState, fmap: folium.Map, below: Callable[[], None] | None = None
+) -> None:
+    """The search box, the map (with ``below`` drawn under it, in its column) and the answer
+    panel of the chosen place beside it."""
     from geo.webmap.selection import selection_group
 
     search_box.show_box(state)
@@ -165,6 +183,8 @@ def _map_tab(state: service.ViewState, fmap: folium.Map) -> None:
             "Tracés simplifiés pour le web (environ 100 m) : le lieu cliqué est situé sur les"
             " contours exacts (en bleu). Sources et millésimes : « À propos des données »."
         )
+        if below is not None:
+            below()
     with right:
         search_box.show_outcome(state)
         answer_panel.show(view, state.profile)
@@ -282,8 +302,7 @@ def main() -> None:
     elif view == "installer":
         values, region = installer_view.show(state, region, _web().stats.get("fingerprint"))
         if values is not None:
-            _map_tab(state, _map(state.date, values))
-            region = around_view.show(state, region)
+            region = _installer_map(state, region, _map(state.date, values))
     else:
         _map_tab(state, _map(state.date))
         compare_view.pin_button(state, region)

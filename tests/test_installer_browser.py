@@ -203,6 +203,26 @@ def test_app_colours_communes_in_euro_classes(
     context.close()
 
 
+def test_radius_by_mouse_greys_the_far_communes(browser: Any, server: str) -> None:
+    """« Seulement les communes proches de ce lieu » switched on with the mouse: the legend
+    counts the communes left in grey, the table lists the near ones, the link keeps it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page = OfflinePage(context.new_page(), server)
+    page.page.goto(server + LINK + "&insee=09261")
+    page.map_frame()
+    switch = page.page.get_by_text("Seulement les communes proches de ce lieu")
+    switch.wait_for(timeout=60_000)
+    switch.click()
+    page.page.get_by_text("à plus de 20 km du lieu choisi", exact=False).first.wait_for(
+        timeout=30_000
+    )
+    page.page.get_by_role("button", name="Télécharger ce tableau (CSV)").wait_for(timeout=10_000)
+    assert "rayon=20" in page.page.url
+    page.page.screenshot(path=str(ARTIFACTS / "app-ou-m-installer-rayon.png"))
+    assert page.errors == []
+    context.close()
+
+
 def test_exported_map_for_a_profile_opens_offline(
     browser: Any,
     built_dir: Path,
