@@ -47,9 +47,12 @@ def test_a_shared_link_compares_three_places_side_by_side(page: OfflinePage, ser
     assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
     # The massif differs (Pyrénées, none, Massif central): marked and in bold in each column.
     massif = page.page.locator("p", has_text="≠ Massif")
+    massif.nth(2).wait_for(timeout=30_000)  # the lines come in as the run goes on
     assert massif.count() == 3
     assert massif.first.locator("strong").inner_text() == "Pyrénées"
-    assert page.page.locator("p", has_text="€ garantis").count() == 3
+    euros = page.page.locator("p", has_text="€ garantis")
+    euros.nth(2).wait_for(timeout=30_000)
+    assert euros.count() == 3
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "app-comparer.png"), full_page=True)
     _assert_no_blocking(page.page, "vue « Comparer »")
