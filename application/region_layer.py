@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from application.render.summary import money_text
 from geo.webmap.values import ValueCase, ValueLayer
 from zonage.engine.money import Money
-from zonage.engine.region import Outlook, Region, RegionRow, evaluate_region
+from zonage.engine.region import Outlook, Region, RegionRow
 from zonage.profiles import label
 from zonage.situation import KEYS, NO_SITUATION, Situation, answer_label
 from zonage.text import fr_date, fr_euros, fr_number
@@ -248,7 +248,7 @@ def _count(n: int) -> str:
 
 def evaluate(profile: str, on: dt.date, situation: Situation = NO_SITUATION) -> Region:
     """Every commune of the region for one profile on ``on`` (about 0.1 s once the lookup is
-    loaded)."""
-    from geo.lookup import get_lookup
+    loaded; the last regions are kept per build, shared with the table of aids)."""
+    from application.region_table import evaluate as evaluate_table
 
-    return evaluate_region(get_lookup().all_communes(), profile, on, situation=situation)
+    return evaluate_table(profile, on, situation)[0]
