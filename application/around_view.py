@@ -8,6 +8,7 @@ profile, date and situation (:func:`application.region_table.evaluate`)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -18,8 +19,10 @@ from application.region_layer import first_year
 from application.region_link import RADIUS_KM, RegionState
 from application.region_table import evaluate
 from application.safe_text import markdown as md
+from application.search_box import centre_on
 from zonage.engine.money import Money
 from zonage.engine.region import Outlook
+from zonage.place import PlaceFacts
 from zonage.profiles import ALL
 
 #: Radius shown before the visitor chooses one, in km.
@@ -145,14 +148,25 @@ def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-def _remember_radius() -> None:
-    """The radius chosen goes into the link at once (the page reads the link on each run)."""
-    st.query_params[RADIUS_KEY] = str(st.session_state[RADIUS_KEY])
+def zoom_for(radius_km: float) -> int:
+    """The map zoom that shows about ``radius_km`` around a place in the app's map (640 px at
+    the latitude of Occitanie: some 113.5 km per pixel at zoom 0)."""
+    return max(6, min(13, math.floor(math.log2(31_780 / radius_km))))
 
 
-def _remember_limit() -> None:
+def _remember_radius(place: PlaceFacts) -> None:
+    """The radius chosen goes into the link at once (the page reads the link on each run),
+    and the map shows it around the place."""
+    radius = st.session_state[RADIUS_KEY]
+    st.query_params[RADIUS_KEY] = str(radius)
+    centre_on(place.insee, place, zoom_for(radius))
+
+
+def _remember_limit(place: PlaceFacts) -> None:
     if st.session_state.get(LIMIT_KEY):
-        st.query_params[RADIUS_KEY] = str(st.session_state.get(RADIUS_KEY, DEFAULT_RADIUS_KM))
+        radius = st.session_state.get(RADIUS_KEY, DEFAULT_RADIUS_KM)
+        st.query_params[RADIUS_KEY] = str(radius)
+        centre_on(place.insee, place, zoom_for(radius))
     else:
         st.query_params.pop(RADIUS_KEY, None)
 
@@ -190,7 +204,7 @@ def show(state: service.ViewState, region: RegionState) -> RegionState:
         return replace(region, radius_km=None)
     limited = st.toggle(
         "Seulement les communes proches de ce lieu", value=region.radius_km is not None,
-        key=LIMIT_KEY, on_change=_remember_limit,
+        key=LIMIT_KEY, on_change=_remember_limit, args=(place,),
         help="La carte et le tableau ne gardent que les communes dans le rayon choisi.",
     )  # fmt: skip
     if not limited:
@@ -198,7 +212,7 @@ def show(state: service.ViewState, region: RegionState) -> RegionState:
     low, high = RADIUS_KM
     radius = st.slider(
         "Rayon (km)", min_value=low, max_value=high, value=region.radius_km or DEFAULT_RADIUS_KM,
-        key=RADIUS_KEY, on_change=_remember_radius,
+        key=RADIUS_KEY, on_change=_remember_radius, args=(place,),
         help="Distance du lieu choisi au territoire de chaque commune.",
     )  # fmt: skip
     region = replace(region, radius_km=radius)

@@ -52,8 +52,9 @@ _SAME_POINT_DEG = 1e-5
 _ZOOM_COMMUNE, _ZOOM_POINT = 11, 14
 
 
-def centre_on(insee: str, place: PlaceFacts | None = None) -> None:
-    """Move the map to a place found by the search box (a click leaves the map where it is)."""
+def centre_on(insee: str, place: PlaceFacts | None = None, zoom: float | None = None) -> None:
+    """Move the map to a place found by the search box (a click leaves the map where it is);
+    ``zoom`` other than the search's (e.g. to show a radius around the place)."""
     from geo.lookup import get_lookup
 
     if place is not None and place.lon is not None and place.lat is not None:
@@ -64,7 +65,8 @@ def centre_on(insee: str, place: PlaceFacts | None = None) -> None:
         if index is None:  # not a commune of the layer: the panel says so, the map stays
             return
         lon, lat = lookup.anchor(index)
-    zoom: float = _ZOOM_POINT if place is not None and place.precision == "point" else _ZOOM_COMMUNE
+    if zoom is None:
+        zoom = _ZOOM_POINT if place is not None and place.precision == "point" else _ZOOM_COMMUNE
     session = st.session_state
     # The map moves only when given a centre or zoom other than the last ones: searching the
     # same place again, after panning away, must still bring it back. A centimetre, and a

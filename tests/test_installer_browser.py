@@ -218,6 +218,11 @@ def test_radius_by_mouse_greys_the_far_communes(browser: Any, server: str) -> No
     )
     page.page.get_by_role("button", name="Télécharger ce tableau (CSV)").wait_for(timeout=10_000)
     assert "rayon=20" in page.page.url
+    # The map shows the radius around the place (zoom 10 for 20 km).
+    frame = page.map_frame()
+    frame.wait_for_function("() => map.getZoom() === 10", timeout=10_000)
+    centre = frame.evaluate("() => map.getCenter()")
+    assert abs(centre["lat"] - 42.98) < 0.1 and abs(centre["lng"] - 1.15) < 0.15, centre
     page.page.screenshot(path=str(ARTIFACTS / "app-ou-m-installer-rayon.png"))
     assert page.errors == []
     context.close()
