@@ -9,7 +9,6 @@ that render as plain text.
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from application.cli import main
 from application.safe_text import markdown
+from application.tests.html_parts import HtmlParts
 from geo import settings
 from geo.export import render_html
 from geo.layer import load
@@ -36,24 +36,6 @@ def _markdown_bodies(at: AppTest) -> list[str]:
     return [str(e.value) for kind in kinds for e in at.get(kind)] + [
         str(e.value) for kind in ("warning", "error", "info") for e in at.sidebar.get(kind)
     ]
-
-
-class _Tags(HTMLParser):
-    """The tags of an HTML fragment and its text."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.hrefs: list[str] = []
-        self.text = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
-        self.tags.append(tag)
-        self.hrefs += [v or "" for k, v in attrs if k == "href"]
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
 
 
 # --- Planted names in the app, the export and the command line ------------------------------
@@ -77,7 +59,7 @@ def test_app_shows_planted_names_as_text(hostile_app: AppTest) -> None:
     at.run()
     assert not at.exception
     panel = next(h.proto.body for h in at.get("html") if "zc-place" in h.proto.body)
-    tags = _Tags(panel)
+    tags = HtmlParts(panel)
     assert "img" not in tags.tags and "script" not in tags.tags
     # The only links are the catalogue's own addresses (contacts, sources), none from the data.
     assert tags.hrefs and all(hostile.EVIL_HOST not in h for h in tags.hrefs)

@@ -204,8 +204,7 @@ def _summary_parts(
             Line(
                 "Zone du cabinet",
                 "ZAC, ou ZIP selon l'adresse",
-                "certains quartiers prioritaires (QPV) des communes en ZAC sont classés ZIP :"
-                " demandez-le à l'ARS Occitanie",
+                "un QPV d'une commune en ZAC peut être classé ZIP : demandez à l'ARS Occitanie",
             )
         )
     # The ARS's own questions (the zone of a QPV) are the « Zone du cabinet » line's.

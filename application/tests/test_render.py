@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 
 from application.render import cards, text
 from application.render.model import Link, aid_card, linkify, place_card, plain
+from application.tests.html_parts import HtmlParts
 from zonage.engine import A_VERIFIER, NON_APPLICABLE, AidResult, aids_at
 from zonage.place import PlaceFacts, Qpv
 from zonage.text import fr_euros, fr_number
@@ -41,24 +41,6 @@ def _place(**changes: object) -> PlaceFacts:
 def _results(place: PlaceFacts, profile: str = "liberal-installation") -> list[AidResult]:
     answer = aids_at(place, profile, dt.date(2025, 6, 1), include_all=True)
     return [r for g in answer.groups for r in g.results]
-
-
-class _Html(HTMLParser):
-    """Tags, link targets and text of an HTML fragment."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.hrefs: list[str] = []
-        self.text = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
-        self.tags.append(tag)
-        self.hrefs += [v for k, v in attrs if k == "href"]
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
 
 
 # --- shared formatters ----------------------------------------------------------------------
@@ -114,7 +96,7 @@ def test_place_card_commune_and_point() -> None:
 
 def test_both_writers_show_every_row_of_the_place() -> None:
     card = place_card(_place())
-    html = unescape(_Html(cards.place_html(card)).text)
+    html = unescape(HtmlParts(cards.place_html(card)).text)
     out = text.place_text(card)
     assert out.startswith("Commune test (INSEE 31999) — Haute-Garonne (31)\n")
     assert "Commune test (31999) — Haute-Garonne (31)" in html
@@ -129,7 +111,7 @@ def test_both_writers_show_every_row_of_the_place() -> None:
 
 def test_place_data_is_text_in_html_and_never_a_link() -> None:
     place = _place(nom=EVIL, qpv2024=(Qpv("QN1", EVIL),), vintages={"massif": EVIL})
-    parsed = _Html(cards.place_html(place_card(place)))
+    parsed = HtmlParts(cards.place_html(place_card(place)))
     assert set(parsed.tags) <= {
         "div",
         "h3",
@@ -171,7 +153,7 @@ def test_aid_to_check_gives_amount_then_why_and_whom_to_ask() -> None:
     contact = next(row for row in card.rows if row.label == "Contact")
     assert len(contact.values) == len(r.contact)
     html = cards.aid_html(card)
-    parsed = _Html(html)
+    parsed = HtmlParts(html)
     assert f'data-aid="{r.id}"' in html and 'class="zc-card check"' in html
     assert any(h.startswith(("mailto:", "https://", "tel:")) for h in parsed.hrefs)
     assert all(h.startswith(("mailto:", "https://", "http://", "tel:")) for h in parsed.hrefs)
@@ -192,7 +174,7 @@ def test_aid_that_does_not_apply_gives_its_reason_and_main_source() -> None:
 def test_both_writers_show_every_row_of_every_aid() -> None:
     for r in _results(_place(zonage_medecins=None), "tous"):
         card = aid_card(r)
-        html = unescape(_Html(cards.aid_html(card)).text)
+        html = unescape(HtmlParts(cards.aid_html(card)).text)
         out = " ".join(text.aid_text(card).replace("\u00a0", " ").split())
         for row in (*card.rows, *card.details):
             assert row.label in html and row.label in out
