@@ -8,17 +8,15 @@ Like the profiles, the vocabulary is fixed here (the URL, the command line and t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from zonage.errors import InvalidInput
-from zonage.text import quoted
+from zonage.text import fr_date, iso_date, quoted
 
 #: The answer "none received" of ``aide_installation`` (else an ISO date).
 NONE_RECEIVED = "aucune"
 # AAAA-MM-JJ in ASCII digits only: ``fromisoformat`` alone also takes "20240101", "2024-W01-1".
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def answer_label(key: str, value: str) -> str:
     if spec.is_date:
         if value == NONE_RECEIVED:
             return "aucune"
-        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        return fr_date(value)
     return spec.values[value]
 
 
@@ -126,11 +124,8 @@ def parse_answer(key: str, value: str) -> str:
     if spec.is_date:
         if value == NONE_RECEIVED:
             return value
-        try:
-            if _DATE_RE.match(value):
-                return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
+        if (date := iso_date(value)) is not None:
+            return date.isoformat()
         raise InvalidInput(
             f"Situation {key} : {quoted(value)} n'est ni « {NONE_RECEIVED} » ni une date.",
             hint=f"Valeurs possibles : {NONE_RECEIVED} ou une date AAAA-MM-JJ.",

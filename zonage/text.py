@@ -4,6 +4,7 @@ validity, references to other aids, zone labels."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +20,21 @@ ZRR_LABELS: dict[str, str] = {
         "partiellement classée (commune nouvelle : à vérifier pour l'adresse exacte)"
     ),
 }
+
+
+# ASCII digits only: "\d" alone would take other scripts' digits (full-width "２０２４").
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The date of a strict ``YYYY-MM-DD`` text in ASCII digits (no week or compact forms),
+    or None."""
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def fr_date(value: str | dt.date) -> str:

@@ -18,6 +18,7 @@ from zonage.catalogue.validate import (
     get_text,
     show,
 )
+from zonage.text import fr_date
 
 _GROUP_KEYS = ("id", "title", "date", "date_text", "source", "figures")
 _FIGURE_KEYS = ("id", "theme", "value", "label", "detail", "qualifier", "aids")
@@ -56,8 +57,7 @@ def _group(gd: Mapping[str, Any], ctx: Ctx, catalogue: Catalogue) -> KeyFigureGr
         id=get_text(gd, "id", ctx, "id"),
         title=get_text(gd, "title", ctx, "title"),
         date=date,
-        date_text=get_text(gd, "date_text", ctx, "date_text", required=False)
-        or date.strftime("%d/%m/%Y"),
+        date_text=get_text(gd, "date_text", ctx, "date_text", required=False) or fr_date(date),
         source=parse_source_ref(gd["source"], ctx, "source", catalogue.documents),
         figures=tuple(figures),
     )

@@ -148,6 +148,11 @@ def _situation(
         spec = KEYS[key]
         values: tuple[str, ...] = ()
         years = sd.get("none_within_years")
+        # Each kind of answer has one field: a date is not matched against « in », a choice
+        # not counted in years (a field given for the other kind would be silently ignored).
+        unused = "in" if spec.is_date else "none_within_years"
+        if unused in sd:
+            raise ctx.error(f"{name}.{unused}", f"sans objet pour la question {key}")
         if spec.is_date:
             if not isinstance(years, int) or isinstance(years, bool) or years < 1:
                 raise ctx.error(f"{name}.none_within_years", "nombre d'années attendu")

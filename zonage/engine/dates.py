@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from zonage.errors import InvalidInput
-from zonage.text import quoted
+from zonage.text import iso_date, quoted
 
-# ASCII digits only: "\d" alone would take other scripts' digits (full-width "２０２４").
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # Spaces around a date (shell quoting, a paste) are forgiven; nothing else is.
 _BLANKS = " \t\r\n"
 
@@ -20,11 +17,8 @@ def parse_date(text: str | None, *, today: dt.date | None = None) -> dt.date:
     if text is None or not text.strip(_BLANKS):
         return today or dt.date.today()
     value = text.strip(_BLANKS)
-    if _DATE_RE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    if (date := iso_date(value)) is not None:
+        return date
     raise InvalidInput(
         f"Date illisible {quoted(value)}.",
         hint="Format attendu : AAAA-MM-JJ (par exemple 2024-07-01).",

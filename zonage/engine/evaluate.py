@@ -21,7 +21,7 @@ from zonage.engine.answer import (
     ProfileGroup,
     Status,
 )
-from zonage.engine.money import total
+from zonage.engine.money import NOTHING, total
 from zonage.engine.outcome import Outcome, Question, upper_first
 from zonage.engine.personal import personal_test
 from zonage.engine.place_tests import place_on, run_test, zone_test
@@ -36,6 +36,7 @@ from zonage.errors import InvalidInput
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL, PROFILE_IDS, label, parse_profile
 from zonage.situation import NO_SITUATION, Situation
+from zonage.text import fr_date
 
 
 @dataclass
@@ -203,7 +204,7 @@ def _result(
         notes=tuple(dict.fromkeys(notes)),
         vintages={k: place.vintages[k] for k in layers if k in place.vintages},
         questions=tuple(questions.values()) if verdict.status != NON_APPLICABLE else (),
-        money=total(parts) if verdict.status != NON_APPLICABLE else total(()),
+        money=total(parts) if verdict.status != NON_APPLICABLE else NOTHING,
     )
 
 
@@ -216,7 +217,7 @@ def _date_status(aid: Aid, on: dt.date) -> str | None:
     v = aid.validity
     if v.valid_from and on < v.valid_from:
         assert v.not_yet_reason is not None  # the catalogue requires it with valid_from
-        opening = v.valid_from.strftime("%d/%m/%Y")
+        opening = fr_date(v.valid_from)
         return f"{v.not_yet_reason.rstrip('.')} (ouverture le {opening})."
     if v.valid_until and on > v.valid_until:
         return v.closed_reason

@@ -29,18 +29,18 @@ def personal_test(test: SituationTest, on: dt.date, situation: Situation) -> Out
     return Outcome("no", f"{told} ; aide réservée à : {wanted}")
 
 
-def years_before(on: dt.date, years: int) -> dt.date:
-    """The same day ``years`` earlier (28 February for a 29 February)."""
+def shift_years(on: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (earlier when negative; 28 February for a 29 February)."""
     try:
-        return on.replace(year=on.year - years)
+        return on.replace(year=on.year + years)
     except ValueError:
-        return on.replace(year=on.year - years, day=28)
+        return on.replace(year=on.year + years, day=28)
 
 
 def _no_aid_within(years: int, on: dt.date, situation: Situation) -> Outcome:
     """No installation aid received in the ``years`` before ``on`` (décret n° 2025-231): an aid
     received ``years`` ago to the day is old enough, so the first day that counts is the next."""
-    since = years_before(on, years) + dt.timedelta(days=1)
+    since = shift_years(on, -years) + dt.timedelta(days=1)
     answer = situation.get("aide_installation")
     if answer is None:
         text = KEYS["aide_installation"].question.format(depuis=fr_date(since))
@@ -57,7 +57,7 @@ def _no_aid_within(years: int, on: dt.date, situation: Situation) -> Outcome:
         )
     told = f"Aide à l'installation reçue le {fr_date(received)} (votre réponse)"
     # The end of the delay decides (not ``since``): both agree but on a 29 February.
-    until = years_before(received, -years)
+    until = shift_years(received, years)
     if until <= on:
         return Outcome("yes", f"{told} : délai de {years} ans écoulé le {fr_date(until)}")
     return Outcome(

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from zonage.catalogue import Rules
 from zonage.engine.outcome import Outcome, Question
 from zonage.place import PlaceFacts, Qpv
+from zonage.text import fr_date
 
 
 def qpv_list_on(on: dt.date, rules: Rules) -> str:
@@ -83,7 +84,7 @@ def _on_2015_list(place: PlaceFacts) -> Outcome:
 
 def _on_2024_list(place: PlaceFacts, since_date: dt.date) -> Outcome:
     layers = ("qpv2015", "qpv2024")
-    since = since_date.strftime("%d/%m/%Y")
+    since = fr_date(since_date)
     point = place.precision == "point"
     if not place.qpv2024:
         notes: tuple[str, ...] = ()

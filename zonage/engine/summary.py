@@ -27,10 +27,6 @@ from zonage.engine.qpv import in_qpv
 from zonage.place import PlaceFacts
 from zonage.situation import Situation
 
-# Above this many mutually exclusive aids the best combination is chosen greedily (the
-# catalogue has at most a handful).
-_EXHAUSTIVE_UP_TO = 12
-
 
 @dataclass(frozen=True)
 class Summary:
@@ -152,19 +148,15 @@ def _best(
             else (money.one_off_max, money.per_year_max)
         )
 
-    best: tuple[AidResult, ...] = ()
-    if len(tied) <= _EXHAUSTIVE_UP_TO:
-        allowed = (
-            group
-            for n in range(len(tied), 0, -1)
-            for group in combinations(tied, n)
-            if not any(frozenset((a.id, b.id)) in clash for a, b in combinations(group, 2))
-        )
-        best = max(allowed, key=key, default=())
-    else:
-        for r in sorted(tied, key=lambda r: key([r]), reverse=True):
-            if not any(frozenset((r.id, b.id)) in clash for b in best):
-                best += (r,)
+    # Every allowed subset of the aids that exclude one another (a handful for one profile:
+    # at most four in the catalogue today).
+    allowed = (
+        group
+        for n in range(len(tied), 0, -1)
+        for group in combinations(tied, n)
+        if not any(frozenset((a.id, b.id)) in clash for a, b in combinations(group, 2))
+    )
+    best: tuple[AidResult, ...] = max(allowed, key=key, default=())
     group = [*free, *best]
     return _sum(group), tuple(r.id for r in group)
 

@@ -309,3 +309,20 @@ def test_a_non_applicable_aid_asks_nothing(catalogue):
     r = evaluate_aid(catalogue.get(ZIP_AID), ZIP, INSTALL, D2026, catalogue, situation)
     assert r.status == N and not r.questions and r.question is None
     assert not r.money.counted  # nothing to count for an aid that does not apply
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ({"key": "aide_installation", "none_within_years": 10, "in": ["aucune"]}, "in"),
+        ({"key": "secteur", "in": ["1"], "none_within_years": 10}, "none_within_years"),
+    ],
+)
+def test_a_situation_field_of_the_other_kind_is_refused(entry: dict, field: str) -> None:
+    """A catalogue typo must not be silently ignored."""
+    from zonage.catalogue.parse_aid import _situation
+    from zonage.catalogue.validate import Ctx
+    from zonage.errors import DataError
+
+    with pytest.raises(DataError, match=field):
+        _situation({"situation": [entry]}, Ctx("catalogue.yaml", "aide « x »"), {})
