@@ -21,7 +21,7 @@ from zonage.engine.money import Money
 from zonage.engine.region import Outlook, Region, RegionRow
 from zonage.profiles import label
 from zonage.situation import KEYS, NO_SITUATION, Situation, answer_label
-from zonage.text import fr_date, fr_euros, fr_number
+from zonage.text import fr_communes, fr_date, fr_euros
 
 #: Where the classes of euros change, after « 0 € » and « moins de 5 000 € ».
 BOUNDS: tuple[int, ...] = (5_000, 10_000, 30_000)
@@ -231,19 +231,19 @@ def legend_text(layer: ValueLayer) -> str:
         if layer.keep is None or insee in layer.keep
     ]
     counts = [sum(1 for c in kept if c.value == i) for i in range(len(layer.classes))]
-    parts = [f"{_count(n)} à {text}" for n, text in zip(counts, layer.classes, strict=True) if n]
+    parts = [
+        f"{fr_communes(n)} à {text}" for n, text in zip(counts, layer.classes, strict=True) if n
+    ]
     marked = sum(1 for c in kept if c.marked)
     text = f"{layer.title} : " + (", ".join(parts) if parts else "aucune commune")
     if marked:
-        text += f" ; hachurées, {_count(marked)} où l'adresse ou vos réponses peuvent apporter plus"
+        text += f" ; hachurées, {fr_communes(marked)} où l'adresse ou vos réponses peuvent"
+        text += " apporter plus"
     if layer.keep is not None:
         rest = len(layer.case_of) - len(kept)
-        text += f" ; en gris, {_count(rest)} ({layer.keep_label[:1].lower()}{layer.keep_label[1:]})"
+        why = layer.keep_label[:1].lower() + layer.keep_label[1:]
+        text += f" ; en gris, {fr_communes(rest)} ({why})"
     return text + "."
-
-
-def _count(n: int) -> str:
-    return f"{fr_number(n)} commune{'s' if n > 1 else ''}"
 
 
 def evaluate(profile: str, on: dt.date, situation: Situation = NO_SITUATION) -> Region:

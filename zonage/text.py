@@ -52,6 +52,11 @@ def fr_number(value: float, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}".replace(",", NARROW_NBSP).replace(".", ",")
 
 
+def fr_communes(n: int) -> str:
+    """``1 commune``, ``4 446 communes``."""
+    return f"{fr_number(n)} commune{'s' if n > 1 else ''}"
+
+
 def fr_euros(value: float) -> str:
     """``5000`` → ``5 000 €``; cents only when there are some: ``1085.5`` → ``1 085,50 €``."""
     decimals = 0 if float(value).is_integer() else 2

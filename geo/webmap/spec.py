@@ -8,6 +8,7 @@ from typing import Any
 
 from geo.webmap.layer import WebLayer
 from geo.webmap.style import NONE_CODE, LayerStyle
+from zonage.text import fr_communes, fr_number
 
 TITLE = "Zonages des aides aux médecins en Occitanie"
 SOURCES_TITLE = "Sources et millésimes"
@@ -17,10 +18,6 @@ def _source(style: LayerStyle, vintages: dict[str, str]) -> str:
     if style.source:
         return style.source
     return vintages.get(style.vintage or "", "source non précisée (à vérifier)")
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
@@ -39,7 +36,7 @@ def layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
         c = style.classes[0]
         spec["classes"] = {
             c.code: {
-                "label": f"{c.label} ({_count(len(web.qpv))})",
+                "label": f"{c.label} ({fr_number(len(web.qpv))})",
                 "tip": c.label,
                 "color": c.color,
             }
@@ -70,7 +67,7 @@ def layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:
             names = dict(zip(rows["departement"], rows["departement_nom"], strict=True))
             label = f"{label} : " + ", ".join(f"{names[k]} ({k})" for k in sorted(names))
         spec["classes"][c.code] = {
-            "label": f"{label} ({_count(n)} commune{'s' if n > 1 else ''})",
+            "label": f"{label} ({fr_communes(n)})",
             "tip": label,
             "color": c.color,
             "count": n,
@@ -101,13 +98,13 @@ def title_box(
         sources.append((style.title, _source(style, web.vintages)))
     moved = web.stats.get("check", {}).get("hausdorff_m", {}).get("p99")
     precision = (
-        f"contours simplifiés pour le web (à environ {_count(int(-(-moved // 50) * 50))} m près) ; "
+        f"contours simplifiés pour le web (à environ {fr_number(-(-moved // 50) * 50)} m près) ; "
         if moved
         else "contours simplifiés pour le web ; "
     )
     return {
         "heading": title,
-        "text": f"{_count(len(web.communes))} communes, {precision}près d'une limite, vérifiez"
+        "text": f"{fr_number(len(web.communes))} communes, {precision}près d'une limite, vérifiez"
         " la commune d'une adresse dans l'application.",
         "sources_title": SOURCES_TITLE,
         "sources": [[str(name), str(text)] for name, text in sources],

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.webmap.layer import WebLayer
+from zonage.text import fr_communes
 
 #: Id of the value layer in the page (legend section, canvas).
 LAYER_ID = "valeurs"
@@ -87,10 +88,6 @@ def colours(n: int) -> tuple[str, ...]:
     return (NOTHING_COLOUR, *(SEQUENCE[round(i * last / (steps - 1))] for i in range(steps)))
 
 
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f") + (" communes" if n > 1 else " commune")
-
-
 def values_spec(layer: ValueLayer, web: WebLayer) -> dict[str, Any]:
     """What ``webmap.js`` draws of ``layer`` over the communes of ``web`` (in their order)."""
     codes, marks, cases = [], [], []
@@ -116,7 +113,7 @@ def values_spec(layer: ValueLayer, web: WebLayer) -> dict[str, Any]:
         # Every class of the scale is in the legend, even when no commune falls in it.
         if n or code.isdigit():
             classes[code] = {
-                "label": f"{label} ({_count(n)})",
+                "label": f"{label} ({fr_communes(n)})",
                 "tip": label,
                 "color": colour,
                 "count": n,
@@ -136,7 +133,7 @@ def values_spec(layer: ValueLayer, web: WebLayer) -> dict[str, Any]:
         "texts": [{"tip": list(c.tip), "summary": list(c.summary)} for c in layer.cases],
         "classes": classes,
         "mark": (
-            {"label": f"{layer.mark_label} ({_count(n_marked)})", "count": n_marked}
+            {"label": f"{layer.mark_label} ({fr_communes(n_marked)})", "count": n_marked}
             if layer.mark_label
             else None
         ),

@@ -17,6 +17,7 @@ from geo.places import versions_on
 from geo.schema import REFERENCE_ZONING_SOURCE
 from geo.webmap.layer import WebLayer
 from geo.webmap.style import LayerStyle
+from zonage.text import fr_communes, fr_date
 
 TITLE = "Zonage médecins en vigueur le {date} (ZIP, ZAC, ZAR)"
 
@@ -24,11 +25,6 @@ TITLE = "Zonage médecins en vigueur le {date} (ZIP, ZAC, ZAR)"
 def map_date(on: dt.date | None) -> dt.date:
     """The date the map shows: ``on``, or today when None."""
     return on if on is not None else dt.date.today()
-
-
-def _fr(iso: str | None) -> str:
-    """``2025-10-30`` → ``30/10/2025``."""
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "date inconnue"
 
 
 def on_date(web: WebLayer, style: LayerStyle, on: dt.date) -> tuple[WebLayer, LayerStyle]:
@@ -41,7 +37,9 @@ def on_date(web: WebLayer, style: LayerStyle, on: dt.date) -> tuple[WebLayer, La
     newer = Counter((v.source, v.arrete) for v in versions if v.source != REFERENCE_ZONING_SOURCE)
     source = style.source or web.vintages.get(style.vintage or "")
     for (name, arrete), n in sorted(newer.items(), key=lambda item: str(item[0][1])):
-        applied = f"{name}, arrêté du {_fr(arrete)} ({n} commune{'s' if n > 1 else ''})"
+        applied = (
+            f"{name}, arrêté du {fr_date(arrete) if arrete else 'date inconnue'} ({fr_communes(n)})"
+        )
         source = f"{source} ; {applied}" if source else applied
-    dated = replace(style, title=TITLE.format(date=on.strftime("%d/%m/%Y")), source=source)
+    dated = replace(style, title=TITLE.format(date=fr_date(on)), source=source)
     return replace(web, communes=communes), dated
