@@ -17,7 +17,7 @@ import streamlit as st
 from application import service
 from application.region_layer import first_year
 from application.region_link import RADIUS_KM, RegionState
-from application.region_table import evaluate
+from application.region_table import evaluate, formula_safe
 from application.safe_text import markdown as md
 from application.search_box import centre_on
 from zonage.engine.money import Money
@@ -49,8 +49,6 @@ EXPLAINED = (
     " l'adresse et vos réponses conviennent ; € par an : la part annuelle de ce maximum."
     " Distance : du lieu choisi au territoire de chaque commune (0 pour une commune voisine)."
 )
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -141,10 +139,7 @@ def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
     """``frame`` as a CSV file a French spreadsheet opens as is: UTF-8 with a byte order mark,
     ``;`` between cells, decimal comma; a text that a spreadsheet would run as a formula
     starts with an apostrophe."""
-    safe = frame.map(
-        lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-    )
-    text = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    text = formula_safe(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 

@@ -19,6 +19,8 @@ from geo.per_build import per_build
 from zonage.situation import NO_SITUATION, Situation
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from zonage.engine.region import Region
     from zonage.place import PlaceFacts
 
@@ -102,15 +104,28 @@ def table_records(region: Region, places: Sequence[PlaceFacts]) -> list[dict[str
     return records
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text a spreadsheet would run as a formula (a name from a data file
+    starting with « = »…) prefixed by an apostrophe: read as text, never run."""
+    return frame.map(
+        lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+    )
+
+
 def encode(records: list[dict[str, Any]], fmt: str) -> bytes:
-    """The table as the bytes of a CSV (UTF-8), Parquet or GeoJSON file."""
+    """The table as the bytes of a CSV (UTF-8, texts made formula-safe), Parquet or GeoJSON
+    file."""
     if fmt == "geojson":
         return _geojson(records).encode("utf-8")
     import pandas as pd
 
     frame = pd.DataFrame.from_records(records)
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return formula_safe(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()

@@ -202,16 +202,22 @@ def check_output_file(path: Path, what: str = "la carte", example: str = "carte.
     return path
 
 
-def check_html_file(path: Path, what: str, example: str) -> Path:
-    """``path`` if an HTML page (``what``: « la carte », « la fiche ») can be written there: an
-    .html name (``example`` shows one) and :func:`check_output_file`'s conditions."""
+def check_typed_file(path: Path, what: str, suffixes: tuple[str, ...], example: str) -> Path:
+    """``path`` if ``what`` (« la carte », « le tableau »…) can be written there: a name ending
+    with one of ``suffixes`` (so that no other kind of file is replaced; ``example`` shows one)
+    and :func:`check_output_file`'s conditions."""
     path = check_output_file(Path(path), what, example)
-    if path.suffix.lower() not in (".html", ".htm"):
+    if path.suffix.lower() not in suffixes:
         raise InvalidInput(
-            f"le fichier de sortie doit finir par .html : {quoted(path.name)}.",
+            f"le fichier de sortie doit finir par {' ou '.join(suffixes)} : {quoted(path.name)}.",
             hint=f"Par exemple : --out {example}.",
         )
     return path
+
+
+def check_html_file(path: Path, what: str, example: str) -> Path:
+    """``path`` if an HTML page (« la carte », « la fiche ») can be written there."""
+    return check_typed_file(path, what, (".html", ".htm"), example)
 
 
 def check_input_dir(path: Path, what: str, hint: str) -> Path:

@@ -69,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
     profile = parse_one_profile(args.profile, "le tableau se fait")
     on = parse_date(args.date)
     situation = situation_from_args(args)
-    out = paths.check_output_file(Path(args.out), "le tableau", "tableau.csv")
+    out = paths.check_typed_file(Path(args.out), "le tableau", tuple(_SUFFIXES), "tableau.csv")
     fmt = parse_format(args.format, out)
+    if _SUFFIXES[out.suffix.lower()] != fmt:
+        raise InvalidInput(
+            f"--format {fmt} et le nom {quoted(out.name)} ne vont pas ensemble.",
+            hint=f"Par exemple : --format {fmt} --out tableau.{fmt}.",
+        )
 
     region, places = evaluate(profile, on, situation)
     records = table_records(region, places)

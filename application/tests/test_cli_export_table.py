@@ -223,6 +223,30 @@ def test_bad_out_is_exit_2(cli, tmp_path):
     assert {p.name for p in tmp_path.iterdir()} <= {"cache", "fichier"}  # nothing written
 
 
+def test_out_of_another_kind_is_never_replaced(cli, tmp_path):
+    """A name that is not a table's (a text, the app's own code) is refused, untouched."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("à garder\n", encoding="utf-8")
+    for args, message in (
+        (("--out", str(notes)), "doit finir par .csv"),
+        (("--format", "parquet", "--out", str(tmp_path / "t.csv")), "ne vont pas ensemble"),
+    ):
+        code, stdout, err = cli("export-table", "--profile", "medecin-remplacant", *args)
+        assert code == 2 and stdout == "" and message in err, err
+    assert notes.read_text(encoding="utf-8") == "à garder\n"
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_csv_cells_never_run_as_formulas():
+    """A name from a data file that starts like a formula is written as text."""
+    from application.region_table import encode
+
+    data = encode([{"nom": '=HYPERLINK("https://evil.example","x")', "montant": -5}], "csv")
+    text = data.decode("utf-8")
+    assert "'=HYPERLINK(" in text  # read as text by a spreadsheet
+    assert text.rstrip().endswith(",-5")  # numbers stay numbers
+
+
 def test_help_is_french(cli):
     code, stdout, _ = cli("export-table", "--help")
     assert code == 0
