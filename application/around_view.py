@@ -24,6 +24,7 @@ from zonage.engine.money import Money
 from zonage.engine.region import Outlook
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL
+from zonage.text import fr_date
 
 #: Radius shown before the visitor chooses one, in km.
 DEFAULT_RADIUS_KM = 20
@@ -211,8 +212,15 @@ def show(state: service.ViewState, region: RegionState) -> RegionState:
         help="Distance du lieu choisi au territoire de chaque commune.",
     )  # fmt: skip
     region = replace(region, radius_km=radius)
-    rows = around_rows(state, radius, state.date or dt.date.today())
-    st.caption(md(f"{len(rows)} communes à {radius} km au plus ; {EXPLAINED}"))
+    on = state.date or dt.date.today()
+    rows = around_rows(state, radius, on)
+    st.caption(
+        md(
+            f"{len(rows)} communes à {radius} km au plus ; aides et zonages en vigueur le"
+            f" {fr_date(on)} (catalogue des aides, sources citées par chaque aide dans « Carte"
+            f" et aides ») ; {EXPLAINED}"
+        )
+    )
     frame = rows_frame(rows)
     numbers = st.column_config.NumberColumn(format="localized")
     st.dataframe(
@@ -223,7 +231,7 @@ def show(state: service.ViewState, region: RegionState) -> RegionState:
     st.download_button(
         "Télécharger ce tableau (CSV)",
         spreadsheet_csv(frame),
-        f"autour-{place.insee}-{radius}km-{state.profile}.csv",
+        f"autour-{place.insee}-{radius}km-{state.profile}-{on.isoformat()}.csv",
         "text/csv",
         key="autour_csv",
         help="Pour un tableur : séparateur « ; », virgule décimale, UTF-8.",

@@ -22,7 +22,7 @@ from application.safe_text import markdown as md
 from zonage.engine import A_VERIFIER, ELIGIBLE, SOUS_CONDITION, Answer
 from zonage.place import PlaceFacts
 from zonage.profiles import ALL, PROFILE_IDS
-from zonage.text import fr_euros
+from zonage.text import fr_date, fr_euros
 
 COMPARE_KEY = "comparer"
 DIFFERS = "≠"
@@ -191,7 +191,14 @@ def show(state: service.ViewState, region: RegionState) -> RegionState:
         answer_panel.ask_profile("Choisissez votre profil pour comparer les aides", PROFILE_IDS)
     else:
         lines += money_lines([v.answer for v in views if v.answer is not None])
-    st.caption(f"{DIFFERS} et gras : la valeur diffère d'un lieu à l'autre.")
+    on = fr_date(state.date or dt.date.today())
+    st.caption(
+        md(
+            f"{DIFFERS} et gras : la valeur diffère d'un lieu à l'autre. Zonages et aides en"
+            f" vigueur le {on} (sources et millésimes : « À propos des données » ; sources de"
+            " chaque aide : « Carte et aides »)."
+        )
+    )
     section = ""
     for line in lines:
         if line.section != section:

@@ -15,6 +15,7 @@ from application.region_link import RegionState
 from application.safe_text import markdown as md
 from application.service import ViewState
 from geo.webmap.values import ValueLayer
+from zonage.errors import ZonageError
 from zonage.profiles import ALL, PROFILE_IDS
 from zonage.situation import Situation
 
@@ -95,8 +96,13 @@ def show(
     # « Seulement les communes proches de ce lieu » (the around panel under the map).
     why = region_layer.FILTER_LABEL
     radius = around_view.radius_in_force(state, region_state)
+    near: frozenset[str] | None = None
     if radius is not None:
-        near = frozenset(around_view.communes_within(state, radius))
+        try:
+            near = frozenset(around_view.communes_within(state, radius))
+        except ZonageError:  # an unknown place: the panel beside the map says so
+            near = None
+    if near is not None:
         why = f"À plus de {radius} km du lieu choisi" + (
             f", ou : {why[:1].lower()}{why[1:]}" if keep is not None else ""
         )

@@ -85,6 +85,8 @@ def test_communes_within_the_radius_by_guaranteed_euros_then_distance(
     assert text.splitlines()[0] == ";".join(HEADERS.values())
     back = pd.read_csv(io.StringIO(text), sep=";", decimal=",", dtype={"Code INSEE": str})
     pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_dtype=False)
+    # The euros depend on the date: the caption says it.
+    assert any("en vigueur le 15/01/2026" in str(c.value).replace("\\", "") for c in around.caption)
 
 
 def test_the_radius_chosen_goes_into_the_link(around: AppTest) -> None:

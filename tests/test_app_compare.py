@@ -144,3 +144,9 @@ def test_a_bad_point_gets_one_warning(app: AppTest) -> None:
     at = _open(app, **{**LINK, "comparer": "09261,91.0:1.5,43.6:abc"})
     warnings = [str(w.value) for w in at.warning]
     assert len(warnings) == 2 and all("Comparer" in w for w in warnings)
+
+
+def test_the_figures_say_their_date(app: AppTest) -> None:
+    at = _open(app, **LINK, date="2026-01-15")
+    captions = [str(c.value).replace("\\", "") for c in at.caption]
+    assert any("en vigueur le 15/01/2026" in c for c in captions), captions

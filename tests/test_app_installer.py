@@ -129,3 +129,14 @@ def test_radius_from_the_link_keeps_the_communes_near_the_place(app: AppTest) ->
     limit.set_value(False).run()
     assert not app.exception
     assert "en gris" not in _legend(app) and "rayon" not in _query(app)
+
+
+def test_radius_around_an_unknown_place_keeps_the_page(app: AppTest) -> None:
+    """A link naming no commune of the region: one message, the map and its legend stay."""
+    app.query_params.update(
+        vue="installer", profil="liberal-installation", insee="31999", rayon="20"
+    )
+    app.run()
+    assert not app.exception
+    assert _legend(app) and "en gris" not in _legend(app)
+    assert any("31999" in str(e.value) for e in app.error)
