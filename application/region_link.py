@@ -25,7 +25,6 @@ DEFAULT_VIEW = "carte"
 #: Radius around a place, in km, and how many places may be compared.
 RADIUS_KM = (5, 100)
 MAX_COMPARED = 3
-REGION_KEYS = ("vue", "rayon", "comparer", "aides")
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,12 @@ from pathlib import Path
 
 from branca.element import Figure
 
-from geo import atomic, paths
+from geo import paths
 from geo.webmap.builder import build_map
 from geo.webmap.layer import WebLayer
 from geo.webmap.spec import TITLE
 from geo.webmap.style import NO_POLICY, MapPolicy
 from geo.webmap.values import ValueLayer
-from zonage.errors import InvalidInput
-from zonage.text import quoted
 
 _FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
@@ -102,13 +100,7 @@ def write_html(
         values=values,
     )  # fmt: skip
     data = page.encode("utf-8")
-    try:
-        atomic.write_bytes(out, data)  # with the mode open() would give: the map is shared
-    except OSError as exc:
-        raise InvalidInput(
-            f"impossible d'écrire {quoted(out)} ({paths.reason(exc)}).",
-            hint="Choisissez un dossier où vous pouvez écrire.",
-        ) from None
+    paths.write_output(out, data)  # with the mode open() would give: the map is shared
     return Export(path=out, bytes=len(data), seconds=time.perf_counter() - start)
 
 

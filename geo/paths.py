@@ -215,6 +215,20 @@ def check_typed_file(path: Path, what: str, suffixes: tuple[str, ...], example: 
     return path
 
 
+def write_output(path: Path, data: bytes) -> None:
+    """Write a user's output file atomically (a reader never sees half of it);
+    :class:`InvalidInput` naming the cause when the system refuses."""
+    from geo import atomic
+
+    try:
+        atomic.write_bytes(path, data)
+    except OSError as exc:
+        raise InvalidInput(
+            f"impossible d'écrire {quoted(path)} ({reason(exc)}).",
+            hint="Choisissez un dossier où vous pouvez écrire.",
+        ) from None
+
+
 def check_html_file(path: Path, what: str, example: str) -> Path:
     """``path`` if an HTML page (« la carte », « la fiche ») can be written there."""
     return check_typed_file(path, what, (".html", ".htm"), example)

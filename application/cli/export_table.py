@@ -63,7 +63,7 @@ def parse_format(value: str | None, out: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Write the table; bad input and a bad ``--out`` fail before the layer is read."""
-    from geo import atomic, paths
+    from geo import paths
 
     start = time.perf_counter()
     profile = parse_one_profile(args.profile, "le tableau se fait")
@@ -80,13 +80,7 @@ def run(args: argparse.Namespace) -> int:
     region, places = evaluate(profile, on, situation)
     records = table_records(region, places)
     data = encode(records, fmt)
-    try:
-        atomic.write_bytes(out, data)  # a reader never sees half a table
-    except OSError as exc:
-        raise InvalidInput(
-            f"impossible d'écrire {quoted(out)} ({paths.reason(exc)}).",
-            hint="Choisissez un dossier où vous pouvez écrire.",
-        ) from None
+    paths.write_output(out, data)
     seconds = time.perf_counter() - start
     write_stdout(
         f"Tableau écrit : {out} ({len(records)} communes, {fmt}, {len(data) / 1e3:.0f} ko ;"

@@ -16,8 +16,7 @@ from application.cli._output import write_stdout
 from application.cli._parser import Once
 from application.cli._place import add_place_arguments, place_from_args
 from zonage.engine import parse_date
-from zonage.errors import InvalidInput
-from zonage.text import fr_date, quoted
+from zonage.text import fr_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,7 +46,7 @@ def check_fiche_file(out: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Write the fiche; bad input and a bad ``--out`` fail before the place is looked up."""
-    from geo import atomic, paths
+    from geo import paths
 
     profile = parse_one_profile(args.profile, "une fiche est faite")
     on = parse_date(args.date)
@@ -60,13 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
     answer = aids_at(place, profile, on, include_all=True, situation=situation)
     data = fiche_html(answer).encode("utf-8")
-    try:
-        atomic.write_bytes(out, data)  # a reader never sees half a fiche
-    except OSError as exc:
-        raise InvalidInput(
-            f"impossible d'écrire {quoted(out)} ({paths.reason(exc)}).",
-            hint="Choisissez un dossier où vous pouvez écrire.",
-        ) from None
+    paths.write_output(out, data)
     write_stdout(
         f"Fiche écrite : {out} ({len(data) / 1e3:.0f} ko ; {answer.place.nom},"
         f" {answer.groups[0].label}, au {fr_date(on)})\n"

@@ -113,3 +113,14 @@ def test_input_folder_checks(tmp_path: Path) -> None:
         paths.check_input_dir(tmp_path / LONG, "le miroir", "Donnez-le.")
     with pytest.raises(DataError, match="introuvable.*Donnez-le"):
         paths.check_input_dir(tmp_path / "nope", "le miroir", "Donnez-le.")
+
+
+def test_write_output_names_the_cause_when_refused(tmp_path: Path) -> None:
+    """An output the system refuses: one message naming the file and the cause, nothing left."""
+
+    (tmp_path / "fichier").write_text("x", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="impossible d'écrire"):
+        paths.write_output(tmp_path / "fichier" / "table.csv", b"a,b\n")
+    paths.write_output(tmp_path / "table.csv", b"a,b\n")
+    assert (tmp_path / "table.csv").read_bytes() == b"a,b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fichier", "table.csv"]
