@@ -3,7 +3,7 @@
 Run after ``zonage data build`` and ``python -m geo.webmap``::
 
     .venv/bin/python scripts/bench_app.py            # everything below
-    .venv/bin/python scripts/bench_app.py --clicks   # only the click round trip in a browser
+    .venv/bin/python scripts/bench_app.py --clicks   # only the clicks in a browser (panel, in-map)
 
 - server time of one click: ``application.service.view_for`` on random points of the region, and a
   whole Streamlit rerun of the page for a clicked point (``AppTest``, which runs the script as
@@ -436,7 +436,9 @@ def in_map_summary(clicks: int = 20) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--clicks", action="store_true", help="only the click round trip (app vs bare page)"
+        "--clicks",
+        action="store_true",
+        help="only the clicks: round trip (app vs bare page) and the summary inside the map",
     )
     parser.add_argument("-n", type=int, default=15, help="measured clicks per page (default 15)")
     args = parser.parse_args(argv)

@@ -132,6 +132,14 @@ HOSTILE_PARAMS = [
     {"profil": "[x](https://evil.example/" + "a" * 100_000 + ")"},
     {"profil": "a\x1b[31mb\x00c\n# Titre\r\n- liste"},
     {"date": "\u202e2024-01-01\u200b<b>"},
+    # The region views' and « Ma situation »'s parameters.
+    {"vue": "[x](https://evil.example)"},
+    {"rayon": "<img src=x onerror=alert(1)>"},
+    {"comparer": "[09122](https://evil.example)"},
+    {"aides": "<script>alert(1)</script>"},
+    {"secteur": "[1](https://evil.example)"},
+    {"aide_installation": "<b>2020-01-01</b>"},
+    {"cabinet_qpv": "![t](https://evil.example/t.png)"},
 ]
 
 

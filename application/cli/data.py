@@ -13,6 +13,10 @@ from zonage.errors import DataError, InvalidInput
 from zonage.place import PlaceFacts
 from zonage.text import fr_date, quoted
 
+#: ``--zoning-table`` given without a folder: a marker no folder of the command line can equal
+#: (``.`` is a folder: the current one).
+CACHE_FOLDER = object()
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``data`` command and its sub-commands."""
@@ -80,9 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p_fetch.add_argument(
         "--zoning-table",
-        type=Path,
         nargs="?",
-        const=Path(),
+        const=CACHE_FOLDER,
         metavar="DIR",
         help="télécharger seulement la table DataSanté des communes actuelle (zonage médecins"
         " daté) dans DIR (défaut : data/cache/datasante), à donner ensuite à"
@@ -196,12 +199,20 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fetch_zoning_table(folder: Path) -> int:
-    from geo import paths, settings
+def zoning_table_folder(value: Path | str | object) -> Path:
+    """Where ``data fetch --zoning-table [DIR]`` writes: DIR (``.`` included), or the cache's
+    ``datasante`` folder when no DIR is given."""
+    from geo import settings
+
+    return settings.CACHE_DIR / "datasante" if value is CACHE_FOLDER else Path(str(value))
+
+
+def _fetch_zoning_table(value: Path | str | object) -> int:
+    from geo import paths
     from geo.fetch import stderr_progress
     from geo.loaders.datasante_fetch import fetch_commune_table
 
-    folder = folder if folder != Path() else settings.CACHE_DIR / "datasante"
+    folder = zoning_table_folder(value)
     paths.check_length(folder, "le dossier de la table")
     folder.mkdir(parents=True, exist_ok=True)
     table = fetch_commune_table(folder, progress=stderr_progress)

@@ -376,3 +376,17 @@ def test_closed_pipe_is_quiet(real_env):
     proc.stdout.close()  # the reader is gone before the first byte (``| head -0``)
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 0 and err == b""
+
+
+def test_zoning_table_folder_dot_is_the_current_folder() -> None:
+    """``data fetch --zoning-table .`` writes here, not into the cache."""
+    from application.cli import build_parser
+    from application.cli.data import zoning_table_folder
+    from geo import settings
+
+    parse = build_parser().parse_args
+    assert zoning_table_folder(
+        parse(["data", "fetch", "--zoning-table", "."]).zoning_table
+    ) == Path(".")
+    default = parse(["data", "fetch", "--zoning-table"]).zoning_table
+    assert zoning_table_folder(default) == settings.CACHE_DIR / "datasante"

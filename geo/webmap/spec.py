@@ -8,6 +8,9 @@ from typing import Any
 
 from geo.webmap.layer import WebLayer
 from geo.webmap.style import NONE_CODE, LayerStyle
+
+#: What a legend says of a layer whose source is not known.
+UNKNOWN_SOURCE = "source non précisée (à vérifier)"
 from zonage.text import fr_communes, fr_number
 
 TITLE = "Zonages des aides aux médecins en Occitanie"
@@ -17,7 +20,7 @@ SOURCES_TITLE = "Sources et millésimes"
 def _source(style: LayerStyle, vintages: dict[str, str]) -> str:
     if style.source:
         return style.source
-    return vintages.get(style.vintage or "", "source non précisée (à vérifier)")
+    return vintages.get(style.vintage or "", UNKNOWN_SOURCE)
 
 
 def layer_spec(style: LayerStyle, web: WebLayer) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.webmap.layer import WebLayer
+from geo.webmap.spec import UNKNOWN_SOURCE
 from zonage.text import fr_communes
 
 #: Id of the value layer in the page (legend section, canvas).
@@ -124,7 +125,7 @@ def values_spec(layer: ValueLayer, web: WebLayer) -> dict[str, Any]:
         "kind": "values",
         "title": layer.title,
         "tooltip": "",
-        "source": layer.source,
+        "source": layer.source or UNKNOWN_SOURCE,
         "shown": True,
         "style": {},
         "values": values,
