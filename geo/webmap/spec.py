@@ -8,10 +8,10 @@ from typing import Any
 
 from geo.webmap.layer import WebLayer
 from geo.webmap.style import NONE_CODE, LayerStyle
+from zonage.text import fr_communes, fr_number
 
 #: What a legend says of a layer whose source is not known.
 UNKNOWN_SOURCE = "source non précisée (à vérifier)"
-from zonage.text import fr_communes, fr_number
 
 TITLE = "Zonages des aides aux médecins en Occitanie"
 SOURCES_TITLE = "Sources et millésimes"
